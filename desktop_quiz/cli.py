@@ -1,0 +1,192 @@
+"""Command line: ``desktop-quiz`` launches the GUI; sub-commands script everything else.
+
+Imports are lazy so ``--version`` and the bank commands never load Qt, and the
+GUI start-up pays only for what it shows. Every expected failure prints one
+clear line to stderr and exits non-zero; tracebacks never reach a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from desktop_quiz import __version__
+
+
+class CliError(Exception):
+    """An expected failure: printed as one line, exit status 1 (or ``code``)."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="desktop-quiz",
+        description="Offline drills for machine-learning interviews. "
+        "With no command, launches the app.",
+    )
+    p.add_argument("--version", action="version", version=f"desktop-quiz {__version__}")
+    p.add_argument("--data-dir", type=Path, help="user-data folder (default: the platform's "
+                   "user data dir; env DESKTOP_QUIZ_DATA_DIR)")
+    p.add_argument("--smoke-test", action="store_true",
+                   help="run a drill through the real GUI and exit (for checks)")
+    p.add_argument("--count", type=int, default=10, help="questions for --smoke-test")
+    p.add_argument("--delay-ms", type=int, default=0, help="pause between smoke-test answers")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    bank = sub.add_parser("bank", help="build, check and inspect the question bank")
+    bsub = bank.add_subparsers(dest="bank_command", metavar="ACTION", required=True)
+    b = bsub.add_parser("build", help="validate questions/ and write the SQLite bank")
+    b.add_argument("--source", type=Path, help="question folder (default: ./questions)")
+    b.add_argument("--out", type=Path, help="bank file (default: the app's bundled bank)")
+    c = bsub.add_parser("check", help="validate only; prints path:line: message")
+    c.add_argument("--source", type=Path, help="question folder (default: ./questions)")
+    s = bsub.add_parser("stats", help="counts by topic × kind × difficulty")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--bank", type=Path, help="bank file (default: the app's bank)")
+    d = bsub.add_parser("dump", help="every question as JSON")
+    d.add_argument("--json", action="store_true", required=True)
+    d.add_argument("--bank", type=Path, help="bank file (default: the app's bank)")
+
+    sc = sub.add_parser("screenshots", help="render every screen to DIR/<screen>.png")
+    sc.add_argument("dir", type=Path)
+    sc.add_argument("--theme", choices=["light", "dark"], default="light")
+
+    st = sub.add_parser("stats", help="mastery per topic now, weakest first")
+    st.add_argument("--json", action="store_true")
+
+    h = sub.add_parser("history", help="export or import the answer history (CSV)")
+    hsub = h.add_subparsers(dest="history_command", metavar="ACTION", required=True)
+    he = hsub.add_parser("export", help="write every answer to a CSV file")
+    he.add_argument("file", type=Path)
+    hi = hsub.add_parser("import", help="add answers from a CSV file (all or nothing)")
+    hi.add_argument("file", type=Path)
+    hi.add_argument("--skip-unknown", action="store_true",
+                    help="import the rest when some question ids are not in the bank")
+
+    demo = sub.add_parser("demo", help="fill the data folder with a synthetic history")
+    demo.add_argument("--days", type=int, default=120)
+    demo.add_argument("--seed", type=int, default=7)
+
+    data = sub.add_parser("data", help="check, back up or restore the progress database")
+    dsub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    dsub.add_parser("check", help="integrity check of progress.sqlite")
+    dsub.add_parser("backup", help="make a backup now")
+    dr = dsub.add_parser("restore", help="restore a backup (default: the newest good one)")
+    dr.add_argument("backup", nargs="?", type=Path)
+
+    bench = sub.add_parser("bench", help="measure speed against budgets")
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--quick", action="store_true")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.data_dir is not None:
+        import os
+
+        from desktop_quiz.core import paths
+
+        os.environ[paths.DATA_DIR_ENV] = str(args.data_dir)
+    try:
+        return _dispatch(args)
+    except CliError as exc:
+        print(f"desktop-quiz: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. `desktop-quiz bank dump --json | head`
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command is None:
+        from desktop_quiz.gui.app import run
+
+        return run(smoke_count=args.count if args.smoke_test else None, delay_ms=args.delay_ms)
+    if args.command == "bank":
+        return _bank(args)
+    handler = _COMMANDS.get(args.command)
+    if handler is None:
+        raise CliError(f"the '{args.command}' command is not available in this version")
+    return handler(args)
+
+
+# -- bank -----------------------------------------------------------------------
+def _source(arg: Path | None) -> Path:
+    from desktop_quiz.core import paths
+
+    if arg is not None:
+        source = arg
+    elif Path("questions/topics.yaml").is_file():
+        source = Path("questions")
+    else:
+        source = paths.checkout_questions() or Path("questions")
+    if not (source / "topics.yaml").is_file():
+        raise CliError(f"{source}: not a question folder (no topics.yaml); use --source DIR")
+    return source
+
+
+def _bank(args: argparse.Namespace) -> int:
+    from desktop_quiz.core.source import SourceError
+
+    try:
+        if args.bank_command == "build":
+            from desktop_quiz.core import paths
+            from desktop_quiz.core.bankbuild import build_bank
+
+            out = args.out or paths.packaged_bank()
+            compiled = build_bank(_source(args.source), out)
+            print(f"built {out}: {len(compiled.questions)} questions, "
+                  f"{len(compiled.renderer.formulas)} formulas")
+            return 0
+        if args.bank_command == "check":
+            from desktop_quiz.core.bankbuild import compile_source
+
+            compiled = compile_source(_source(args.source))
+            print(f"ok: {len(compiled.questions)} questions in {len(compiled.topics)} topics")
+            return 0
+    except SourceError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        raise CliError(f"cannot write the bank: {exc}") from None
+    bank = _open_bank(args.bank)
+    if args.bank_command == "stats":
+        from desktop_quiz.core.bankstats import bank_stats, format_stats
+
+        stats = bank_stats(bank)
+        print(json.dumps(stats, indent=2) if args.json else format_stats(stats, bank))
+        return 0
+    from desktop_quiz.core.bankstats import dump_questions
+
+    json.dump(dump_questions(bank), sys.stdout, indent=2, ensure_ascii=False)
+    print()
+    return 0
+
+
+def _open_bank(path: Path | None):  # type: ignore[no-untyped-def]
+    from desktop_quiz.core.bank import Bank, BankError, open_default_bank
+    from desktop_quiz.core.source import SourceError
+
+    try:
+        return Bank(path) if path is not None else open_default_bank()
+    except BankError as exc:
+        raise CliError(str(exc)) from None
+    except SourceError as exc:
+        raise CliError(f"questions/ does not build ({len(exc.problems)} problems); "
+                       "run 'desktop-quiz bank check'") from None
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}

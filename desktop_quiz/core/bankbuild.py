@@ -1,0 +1,232 @@
+"""Build the read-only SQLite question bank from ``questions/`` with sqlite-utils.
+
+``compile_source`` parses, validates and renders everything (raising
+:class:`~desktop_quiz.core.source.SourceError` with every problem);
+``build_bank`` writes the result atomically: to a temporary file beside the
+target, then ``os.replace``. A failed build never touches the previous bank.
+
+The output is deterministic: the same sources and builder version give the same
+rows in the same order, and the ``meta`` table records schema version, source
+hash, question count and builder version (no timestamps).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+import zlib
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+from pathlib import Path
+
+from desktop_quiz.core.model import Question, Topic
+
+if TYPE_CHECKING:
+    from desktop_quiz.core.render import Renderer
+from desktop_quiz.core.source import Problem, SourceError, parse_folder, source_hash
+
+BANK_SCHEMA_VERSION = 1
+# Bump whenever rendering or the schema changes, so existing banks count as stale.
+BUILDER_VERSION = "1"
+
+
+@dataclass
+class CompiledBank:
+    topics: list[Topic]
+    questions: list[Question]
+    renderer: Renderer
+    source_hash: str
+
+
+def compile_source(source: Path) -> CompiledBank:
+    """Parse, validate and render every question. Raises SourceError listing all problems."""
+    from desktop_quiz.core.render import Renderer
+
+    topics, questions, problems = parse_folder(source)
+    renderer = Renderer()
+    rendered: list[Question] = []
+    for q in questions:
+        q2, math_problems = _render_question(q, renderer, source)
+        problems.extend(math_problems)
+        if q2 is not None:
+            rendered.append(q2)
+    if problems:
+        raise SourceError(problems)
+    return CompiledBank(topics, rendered, renderer, current_source_hash(source))
+
+
+def current_source_hash(source: Path) -> str:
+    return source_hash(source, extra=f"builder={BUILDER_VERSION};schema={BANK_SCHEMA_VERSION}")
+
+
+def _render_question(
+    q: Question, renderer: Renderer, source: Path
+) -> tuple[Question | None, list[Problem]]:
+    from desktop_quiz.core.render import MathError
+
+    problems: list[Problem] = []
+
+    def html(text: str, section: str) -> str:
+        try:
+            return renderer.html(text)
+        except MathError as exc:
+            problems.append(Problem(q.source_path, _line_of(q, exc.tex, section), str(exc)))
+            return ""
+
+    choices = tuple(
+        replace(
+            c,
+            text_html=html(c.text, "choices"),
+            explanation_html=html(c.explanation, "choices"),
+        )
+        for c in q.choices
+    )
+    out = replace(
+        q,
+        prompt_html=html(q.prompt, "prompt"),
+        answer_html=html(q.answer, "answer"),
+        hint_html=html(q.hint, "hint"),
+        references_html=html(q.references, "references"),
+        choices=choices,
+    )
+    return (None if problems else out), problems
+
+
+def _line_of(q: Question, tex: str, section: str) -> int:
+    """Best line number for a formula: where its first line occurs in the file."""
+    try:
+        lines = Path(q.source_path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return q.lines.get(section, 1)
+    needle = tex.splitlines()[0].strip() if tex.strip() else tex
+    start = q.lines.get(section, 1)
+    for i in range(max(start - 1, 0), len(lines)):
+        if needle and needle in lines[i]:
+            return i + 1
+    return start
+
+
+def build_bank(source: Path, out: Path) -> CompiledBank:
+    """Validate ``source`` and atomically write the bank to ``out``."""
+    compiled = compile_source(source)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        tmp.unlink()
+        _write(compiled, tmp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return compiled
+
+
+def _write(compiled: CompiledBank, path: Path) -> None:
+    import sqlite_utils  # only the builder needs it
+
+    conn = sqlite3.connect(path)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA journal_mode = OFF")
+    db["meta"].insert_all(
+        [
+            {"key": "schema_version", "value": str(BANK_SCHEMA_VERSION)},
+            {"key": "builder_version", "value": BUILDER_VERSION},
+            {"key": "source_hash", "value": compiled.source_hash},
+            {"key": "question_count", "value": str(len(compiled.questions))},
+        ],
+        pk="key",
+    )
+    db["topics"].insert_all(
+        (
+            {
+                "slug": t.slug, "title": t.title, "grp": t.group, "description": t.description,
+                "position": i, "v1": t.v1, "goal": t.goal,
+            }
+            for i, t in enumerate(compiled.topics)
+        ),
+        pk="slug",
+    )
+    db["questions"].insert_all((_question_row(i, q) for i, q in enumerate(compiled.questions)),
+                               pk="id", foreign_keys=[("topic", "topics", "slug")])
+    db["choices"].insert_all(
+        (
+            {
+                "question_id": q.id, "position": i, "text": c.text, "correct": int(c.correct),
+                "explanation": c.explanation, "text_html": c.text_html,
+                "explanation_html": c.explanation_html,
+            }
+            for q in compiled.questions
+            for i, c in enumerate(q.choices)
+        ),
+        pk=("question_id", "position"),
+        columns={"question_id": str, "position": int, "text": str, "correct": int,
+                 "explanation": str, "text_html": str, "explanation_html": str},
+    )
+    db["key_points"].insert_all(
+        (
+            {"question_id": q.id, "position": i, "text": k.text,
+             "alternatives": json.dumps(list(k.alternatives))}
+            for q in compiled.questions
+            for i, k in enumerate(q.key_points)
+        ),
+        pk=("question_id", "position"),
+        columns={"question_id": str, "position": int, "text": str, "alternatives": str},
+    )
+    db["question_tags"].insert_all(
+        ({"question_id": q.id, "tag": t} for q in compiled.questions for t in q.tags),
+        pk=("question_id", "tag"),
+        columns={"question_id": str, "tag": str},
+    )
+    db["math"].insert_all(
+        (
+            {"hash": f.hash, "tex": f.tex, "display": int(f.display),
+             "svg": zlib.compress(f.svg.encode(), 9),
+             "width": f.width, "height": f.height}
+            for f in sorted(compiled.renderer.formulas.values(), key=lambda f: f.hash)
+        ),
+        pk="hash",
+        columns={"hash": str, "tex": str, "display": int, "svg": bytes, "width": int, "height": int},
+    )
+    db["questions"].create_index(["topic", "kind", "difficulty"])
+    db["question_tags"].create_index(["tag"])
+    db["questions"].enable_fts(["prompt", "answer", "search_extra"], fts_version="FTS5",
+                               tokenize="unicode61 remove_diacritics 2")
+    conn.commit()
+    db.execute("VACUUM")
+    conn.close()
+
+
+def _question_row(position: int, q: Question) -> dict[str, object]:
+    extra = " ".join(
+        [*(c.text for c in q.choices), *(k.text for k in q.key_points), *q.tags, q.hint]
+    )
+    return {
+        "id": q.id, "topic": q.topic, "kind": q.kind, "difficulty": q.difficulty,
+        "tags": json.dumps(list(q.tags)), "multi": int(q.multi), "position": position,
+        "prompt": q.prompt, "answer": q.answer, "hint": q.hint, "refs": q.references,
+        "prompt_html": q.prompt_html, "answer_html": q.answer_html, "hint_html": q.hint_html,
+        "references_html": q.references_html, "source_path": q.source_path,
+        "search_extra": extra,
+    }
+
+
+def read_meta(bank: Path) -> dict[str, str]:
+    """The bank's meta table, or {} when the file is missing or not a bank."""
+    if not bank.is_file():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{bank}?mode=ro", uri=True)
+        try:
+            return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return {}
+
+
+def is_stale(source: Path, bank: Path) -> bool:
+    """True when ``bank`` is missing or was built from other sources or another builder."""
+    return read_meta(bank).get("source_hash") != current_source_hash(source)

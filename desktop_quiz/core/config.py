@@ -1,0 +1,118 @@
+"""Settings, declared once with their types, defaults and limits.
+
+The schema below is the single source of truth: the Settings screen is built
+from it, values are validated against it, and unknown or invalid stored values
+fall back to the default instead of breaking start-up. Values live in
+``settings.json`` in the data folder (window geometry stays in QSettings).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SETTINGS_FILE = "settings.json"
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    default: Any
+    label: str
+    description: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+
+    def validate(self, value: Any) -> Any:
+        """The value coerced to the option's type; raises ValueError if it does not fit."""
+        kind = type(self.default)
+        if kind is bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"{self.name} must be true or false")
+            return value
+        if kind in (int, float):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{self.name} must be a number")
+            value = kind(value)
+            if self.minimum is not None and value < self.minimum:
+                raise ValueError(f"{self.name} must be at least {self.minimum}")
+            if self.maximum is not None and value > self.maximum:
+                raise ValueError(f"{self.name} must be at most {self.maximum}")
+            return value
+        if kind is str:
+            if not isinstance(value, str) or (self.choices and value not in self.choices):
+                raise ValueError(f"{self.name} must be one of {', '.join(self.choices)}")
+            return value
+        if kind is dict:
+            if not isinstance(value, dict):
+                raise ValueError(f"{self.name} must be a mapping")
+            return value
+        raise TypeError(kind)
+
+
+SCHEMA: tuple[Option, ...] = (
+    Option("theme", "system", "Theme", "Light, dark, or follow the system setting.",
+           choices=("system", "light", "dark")),
+    Option("font_size", 11, "Reading text size",
+           "Point size of questions, answers and explanations.", minimum=8, maximum=28),
+    Option("drill_size", 20, "Default drill size", "Questions in a quick drill.",
+           minimum=1, maximum=200),
+    Option("mock_seconds", 180, "Mock-interview time per question (seconds)",
+           "Countdown for each question of a mock interview.", minimum=30, maximum=1800,
+           step=30),
+    Option("mock_size", 5, "Mock-interview length", "Questions in a mock interview.",
+           minimum=1, maximum=30),
+    Option("desired_retention", 0.9, "Desired retention",
+           "Target chance of remembering a question when it comes due (FSRS). Higher "
+           "means more frequent reviews.", minimum=0.7, maximum=0.97, step=0.01),
+    Option("last_drill", {}, "Last drill setup", "Remembered drill setup (internal)."),
+)
+OPTIONS = {o.name: o for o in SCHEMA}
+
+
+class Settings:
+    """Validated settings backed by a JSON file, written atomically on change."""
+
+    def __init__(self, data_dir: Path):
+        self.path = Path(data_dir) / SETTINGS_FILE
+        self._values: dict[str, Any] = {}
+        self.problems: list[str] = []
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as exc:
+            self.problems.append(f"{self.path}: unreadable, using defaults ({exc})")
+            return
+        if not isinstance(raw, dict):
+            self.problems.append(f"{self.path}: not a JSON object, using defaults")
+            return
+        for name, value in raw.items():
+            option = OPTIONS.get(name)
+            if option is None:
+                continue  # from a newer version; keep ignoring quietly
+            try:
+                self._values[name] = option.validate(value)
+            except ValueError as exc:
+                self.problems.append(f"{self.path}: {exc}; using the default")
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values.get(name, OPTIONS[name].default)
+
+    def set(self, name: str, value: Any) -> None:
+        self._values[name] = OPTIONS[name].validate(value)
+        self.save()
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(self._values, indent=2, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.path)

@@ -1,0 +1,199 @@
+"""Grade answers: exact-set MCQ grading and key-point coverage for free recall.
+
+Recall checking is deliberately forgiving in form and strict in content. Text is
+lower-cased, split into words, stop words are dropped and every word is stemmed
+(PyStemmer's English Snowball stemmer), so "regularizing" meets
+"regularization". A key point is *hit* when any of its phrasings has all of its
+words in the answer within a short window; words of five letters or more also
+match with a small typo (rapidfuzz ratio ≥ 85), and a phrase word may match two
+joined answer words ("mini batch" ↔ "minibatch") or the reverse.
+The checker only *suggests* a rating; the learner has the last word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import lru_cache
+
+from desktop_quiz.core.model import Question
+
+
+class Rating(IntEnum):
+    """FSRS ratings, with the keyboard keys 1–4 the app uses for them."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+STOP_WORDS = frozenset(
+    """a an the of to in on for and or but is are was were be been being it its this that
+    these those with as by at from into than then so such can could would should will
+    may might must do does did doing have has had having not no nor very more most
+    which who whom what when where why how i you we they he she them our your their
+    there here about over under also just only each any all both some own same other
+    if because while until up down out off again further once""".split()
+)
+FUZZY_MIN_LEN = 5
+FUZZY_MIN_SCORE = 85.0
+WINDOW_SLACK = 4  # extra words allowed between the words of one phrase
+# Coverage → suggested rating. Full coverage suggests Easy, most points Good,
+# about half Hard, little Again.
+RATING_THRESHOLDS = ((1.0, Rating.EASY), (0.7, Rating.GOOD), (0.4, Rating.HARD))
+# MCQ answered correctly faster than this is suggested as Easy rather than Good:
+# a base plus a reading allowance of about 250 words per minute.
+EASY_BASE_SECONDS = 6.0
+EASY_SECONDS_PER_WORD = 0.24
+
+_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    """The Snowball stem of one lower-case word."""
+    return str(_stemmer().stemWord(word))
+
+
+def tokens(text: str, keep_stop_words: bool = False) -> list[str]:
+    """Normalized, stemmed words of ``text`` (stop words dropped unless asked)."""
+    words = _WORD_RE.findall(text.lower().replace("-", " ").replace("_", " "))
+    words = [w.split("'")[0] for w in words]
+    if not keep_stop_words:
+        words = [w for w in words if w not in STOP_WORDS]
+    return list(_stemmer().stemWords(words))
+
+
+def phrase_tokens(phrase: str) -> list[str]:
+    """Tokens of an accepted phrasing; a phrase made only of stop words keeps them."""
+    return tokens(phrase) or tokens(phrase, keep_stop_words=True)
+
+
+def _similar(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < FUZZY_MIN_LEN:
+        return False
+    from rapidfuzz.fuzz import ratio
+
+    return bool(ratio(a, b) >= FUZZY_MIN_SCORE)
+
+
+def _positions(word: str, answer: Sequence[str]) -> list[int]:
+    found = [i for i, w in enumerate(answer) if _similar(word, w)]
+    if not found:  # "minibatch" in the phrase, "mini batch" in the answer
+        found = [i for i in range(len(answer) - 1) if _similar(word, answer[i] + answer[i + 1])]
+    return found
+
+
+def phrase_in(phrase: Sequence[str], answer: Sequence[str]) -> bool:
+    """True when every word of ``phrase`` occurs in ``answer`` within a short window."""
+    if not phrase:
+        return False
+    if len(phrase) > 1 and "".join(phrase) in answer:  # "mini batch" vs "minibatch"
+        return True
+    hits = [_positions(w, answer) for w in phrase]
+    if any(not h for h in hits):
+        return False
+    window = len(phrase) + WINDOW_SLACK
+    return any(
+        all(any(abs(p - start) <= window for p in h) for h in hits[1:]) for start in hits[0]
+    )
+
+
+@dataclass(frozen=True)
+class PointResult:
+    text: str
+    hit: bool
+    matched: str  # the phrasing that matched, "" when missed
+
+
+@dataclass(frozen=True)
+class RecallResult:
+    points: tuple[PointResult, ...]
+    coverage: float  # hits / points, 0..1
+    suggested: Rating
+
+    @property
+    def hits(self) -> int:
+        return sum(p.hit for p in self.points)
+
+
+def grade_recall(question: Question, answer: str) -> RecallResult:
+    """Check a free-recall answer against the question's key points."""
+    answer_tokens = tokens(answer)
+    results = []
+    for point in question.key_points:
+        matched = next(
+            (p for p in (*point.alternatives, point.text) if phrase_in(phrase_tokens(p),
+                                                                       answer_tokens)),
+            "",
+        )
+        results.append(PointResult(point.text, bool(matched), matched))
+    coverage = sum(r.hit for r in results) / len(results) if results else 0.0
+    return RecallResult(tuple(results), coverage, suggest_rating(coverage))
+
+
+def suggest_rating(coverage: float) -> Rating:
+    for threshold, rating in RATING_THRESHOLDS:
+        if coverage >= threshold - 1e-9:
+            return rating
+    return Rating.AGAIN
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    index: int
+    chosen: bool
+    correct: bool
+    explanation_html: str
+
+
+@dataclass(frozen=True)
+class McqResult:
+    correct: bool
+    choices: tuple[ChoiceResult, ...]
+
+    @property
+    def score(self) -> float:
+        return 1.0 if self.correct else 0.0
+
+
+def grade_mcq(question: Question, chosen: Iterable[int]) -> McqResult:
+    """Right only when the chosen set equals the set of correct choices."""
+    picked = frozenset(chosen)
+    bad = [i for i in picked if not 0 <= i < len(question.choices)]
+    if bad:
+        raise ValueError(f"no choice {bad[0] + 1} in question {question.id!r}")
+    results = tuple(
+        ChoiceResult(i, i in picked, c.correct, c.explanation_html or c.explanation)
+        for i, c in enumerate(question.choices)
+    )
+    return McqResult(picked == question.correct_indices, results)
+
+
+def easy_threshold_seconds(question: Question) -> float:
+    """Answer time under which a right MCQ answer is rated Easy instead of Good."""
+    words = len(question.prompt.split()) + sum(len(c.text.split()) for c in question.choices)
+    return EASY_BASE_SECONDS + EASY_SECONDS_PER_WORD * words
+
+
+def mcq_rating(question: Question, correct: bool, duration_ms: int) -> Rating:
+    """MCQ wrong → Again; right → Good, or Easy when answered quickly."""
+    if not correct:
+        return Rating.AGAIN
+    fast = duration_ms / 1000.0 < easy_threshold_seconds(question)
+    return Rating.EASY if fast else Rating.GOOD

@@ -1,0 +1,64 @@
+"""Plain data types shared by the bank builder, the bank reader and the study core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = ("mcq", "recall")
+DIFFICULTIES = (1, 2, 3)
+DIFFICULTY_NAMES = {1: "easy", 2: "medium", 3: "hard"}
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    title: str
+    group: str
+    description: str
+    v1: int = 0
+    goal: int = 0
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str  # Markdown source
+    correct: bool
+    explanation: str  # Markdown source
+    text_html: str = ""
+    explanation_html: str = ""
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    text: str
+    alternatives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    topic: str
+    kind: str
+    difficulty: int
+    tags: tuple[str, ...]
+    prompt: str
+    answer: str
+    choices: tuple[Choice, ...] = ()
+    key_points: tuple[KeyPoint, ...] = ()
+    hint: str = ""
+    references: str = ""
+    prompt_html: str = ""
+    answer_html: str = ""
+    hint_html: str = ""
+    references_html: str = ""
+    source_path: str = ""
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def multi(self) -> bool:
+        """True when more than one choice is correct ("select all that apply")."""
+        return sum(c.correct for c in self.choices) > 1
+
+    @property
+    def correct_indices(self) -> frozenset[int]:
+        return frozenset(i for i, c in enumerate(self.choices) if c.correct)

@@ -1,0 +1,196 @@
+"""Render question Markdown to the sanitized HTML the app shows.
+
+All of this runs at bank-build time, never per question in the app:
+
+- python-markdown with pymdown-extensions (tables, fenced code, math delimiters);
+- fenced code highlighted by Pygments with inline styles. Code blocks use a dark
+  palette in both themes, so they stay readable without a second rendering;
+- ``$…$`` / ``$$…$$`` math rendered to SVG by ziamath (``svg2=False``, which Qt's
+  SVG renderer draws). Each distinct formula is stored once and referenced from
+  the HTML as ``<img src="math:HASH">``; the app resolves those from the bank;
+- the result is cleaned by nh3 against an allowlist of exactly the tags and
+  attributes this renderer emits: no script, no event handlers, no remote URLs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import markdown
+import nh3
+
+CODE_STYLE = "github-dark"
+CODE_BACKGROUND = "#161b22"
+CODE_FOREGROUND = "#e6edf3"
+MATH_INLINE_PX = 17
+MATH_DISPLAY_PX = 19
+MATH_SCHEME = "math"
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
+    "span", "div", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
+    "blockquote", "img", "sup", "sub", "del", "a",
+}
+ALLOWED_ATTRIBUTES = {
+    "span": {"style"},
+    "pre": {"style"},
+    "div": {"align"},
+    "p": {"align"},
+    "img": {"src", "width", "height", "alt", "style"},
+    "th": {"align", "style"},
+    "td": {"align", "style"},
+    "a": {"href"},
+    "ol": {"start"},
+}
+STYLE_PROPERTIES = {
+    "color", "background-color", "font-weight", "font-style", "vertical-align",
+    "text-align", "text-decoration", "line-height",
+}
+# Only our own math images survive; links to the web are reduced to their text.
+URL_SCHEMES = {MATH_SCHEME}
+
+_MATH_RE = re.compile(
+    r'<span class="arithmatex">\\\((?P<inline>.*?)\\\)</span>'
+    r'|<div class="arithmatex">\\\[(?P<display>.*?)\\\]</div>',
+    re.DOTALL,
+)
+_HIGHLIGHT_RE = re.compile(
+    r'<div class="highlight" style="[^"]*"><pre style="[^"]*">(?:<span></span>)?', re.DOTALL
+)
+_SVG_SIZE_RE = re.compile(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"')
+
+
+class MathError(ValueError):
+    """A formula that ziamath cannot parse."""
+
+    def __init__(self, tex: str, reason: str):
+        self.tex = tex
+        super().__init__(f"math does not parse: ${tex}$ ({reason})")
+
+
+@dataclass(frozen=True)
+class Formula:
+    hash: str
+    tex: str
+    display: bool
+    svg: str
+    width: int
+    height: int
+
+
+@dataclass
+class Renderer:
+    """Renders Markdown to safe HTML, collecting every distinct formula once."""
+
+    formulas: dict[str, Formula] = field(default_factory=dict)
+    _md: Any = None
+
+    def html(self, text: str) -> str:
+        """Markdown source → sanitized HTML. Raises :class:`MathError`."""
+        if not text.strip():
+            return ""
+        md = self._markdown()
+        md.reset()
+        raw = md.convert(text)
+        raw = _HIGHLIGHT_RE.sub(
+            f'<pre style="background-color: {CODE_BACKGROUND}; color: {CODE_FOREGROUND};">',
+            raw,
+        ).replace("</code></pre></div>", "</code></pre>")
+        raw = _MATH_RE.sub(self._math_img, raw)
+        return sanitize(raw)
+
+    def check_math(self, text: str) -> list[MathError]:
+        """Every formula in ``text`` that does not parse (nothing is stored)."""
+        errors = []
+        for tex, display in find_math(text, self._markdown()):
+            try:
+                self.formula(tex, display)
+            except MathError as exc:
+                errors.append(exc)
+        return errors
+
+    def formula(self, tex: str, display: bool) -> Formula:
+        key = hashlib.sha256(f"{int(display)}:{tex}".encode()).hexdigest()[:16]
+        found = self.formulas.get(key)
+        if found is None:
+            svg = render_svg(tex, display)
+            m = _SVG_SIZE_RE.search(svg)
+            width, height = (round(float(m.group(1))), round(float(m.group(2)))) if m else (0, 0)
+            found = self.formulas[key] = Formula(key, tex, display, svg, width, height)
+        return found
+
+    def _math_img(self, m: re.Match[str]) -> str:
+        display = m.group("display") is not None
+        tex = html.unescape(m.group("display") if display else m.group("inline")).strip()
+        f = self.formula(tex, display)
+        img = (
+            f'<img src="{MATH_SCHEME}:{f.hash}" width="{f.width}" height="{f.height}" '
+            f'alt="{html.escape(tex)}" style="vertical-align: middle">'
+        )
+        return f'<p align="center">{img}</p>' if display else img
+
+    def _markdown(self) -> markdown.Markdown:
+        if self._md is None:
+            self._md = markdown.Markdown(
+                extensions=[
+                    "tables",
+                    "sane_lists",
+                    "pymdownx.superfences",
+                    "pymdownx.highlight",
+                    "pymdownx.arithmatex",
+                    "pymdownx.betterem",
+                ],
+                extension_configs={
+                    "pymdownx.highlight": {
+                        "noclasses": True,
+                        "pygments_style": CODE_STYLE,
+                        "use_pygments": True,
+                        "guess_lang": False,
+                    },
+                    "pymdownx.arithmatex": {"generic": True},
+                },
+            )
+        return self._md
+
+
+def find_math(text: str, md: markdown.Markdown | None = None) -> list[tuple[str, bool]]:
+    """The formulas in Markdown ``text`` as ``(tex, is_display)``, via the real parser."""
+    md = md or Renderer()._markdown()
+    md.reset()
+    raw = md.convert(text)
+    return [
+        (html.unescape(m.group("display") or m.group("inline") or "").strip(),
+         m.group("display") is not None)
+        for m in _MATH_RE.finditer(raw)
+    ]
+
+
+def render_svg(tex: str, display: bool) -> str:
+    """One formula → SVG 1.1 text (black fill; the app recolours it for dark mode)."""
+    import ziamath  # heavy; only the builder needs it
+
+    ziamath.config.svg2 = False
+    ziamath.config.precision = 2  # 0.01 px is finer than any screen; halves the size
+    try:
+        return str(
+            ziamath.Math.fromlatex(tex, size=MATH_DISPLAY_PX if display else MATH_INLINE_PX).svg()
+        )
+    except Exception as exc:  # ziamath raises many unrelated types for bad TeX
+        raise MathError(tex, f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
+
+
+def sanitize(raw: str) -> str:
+    """Clean HTML against the renderer's allowlist."""
+    return nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        filter_style_properties=STYLE_PROPERTIES,
+        link_rel=None,
+        strip_comments=True,
+    )

@@ -1,0 +1,78 @@
+"""Spaced repetition with FSRS (the ``fsrs`` package).
+
+Rating map (see :mod:`desktop_quiz.core.grading`): a wrong MCQ is Again; a right
+one is Good, or Easy when answered faster than
+:func:`~desktop_quiz.core.grading.easy_threshold_seconds`; a recall answer takes
+the rating the learner accepted. Fuzzing is off so that replaying the same log
+(an import, a rating change) gives exactly the same card states.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+DEFAULT_RETENTION = 0.9
+
+
+class Scheduling:
+    """A thin, typed wrapper over ``fsrs.Scheduler`` (imported on first use)."""
+
+    def __init__(self, desired_retention: float = DEFAULT_RETENTION):
+        if not 0.5 <= desired_retention < 1:
+            raise ValueError("desired retention must be in [0.5, 1)")
+        self.desired_retention = desired_retention
+
+    @cached_property
+    def _fsrs(self) -> Any:
+        import fsrs
+
+        return fsrs
+
+    @cached_property
+    def scheduler(self) -> Any:
+        return self._fsrs.Scheduler(desired_retention=self.desired_retention,
+                                    enable_fuzzing=False)
+
+    @cached_property
+    def decay(self) -> float:
+        return -float(self.scheduler.parameters[20])
+
+    @cached_property
+    def factor(self) -> float:
+        return float(0.9 ** (1 / self.decay) - 1)
+
+    def review(self, card: Any, rating: int, when: datetime, duration_ms: int = 0) -> Any:
+        if card is None:
+            card = self._fsrs.Card(card_id=1)
+        card, _log = self.scheduler.review_card(card, self._fsrs.Rating(int(rating)),
+                                                review_datetime=when)
+        return card
+
+    def card_to_json(self, card: Any) -> str:
+        return str(card.to_json())
+
+    def card_from_json(self, text: str) -> Any:
+        return self._fsrs.Card.from_json(text)
+
+    @staticmethod
+    def due(card: Any) -> datetime:
+        return card.due  # type: ignore[no-any-return]
+
+    @staticmethod
+    def stability(card: Any) -> float | None:
+        return card.stability  # type: ignore[no-any-return]
+
+    @staticmethod
+    def last_review(card: Any) -> datetime:
+        return card.last_review  # type: ignore[no-any-return]
+
+    def retrievability_of(self, stability: float | None, last_review: datetime,
+                          now: datetime) -> float:
+        """FSRS forgetting curve R(t) = (1 + factor·t/S)^decay, t in days."""
+        if not stability:
+            return 0.0
+        days = max(0.0, (now - last_review).total_seconds() / 86400.0)
+        return float(math.pow(1 + self.factor * days / stability, self.decay))

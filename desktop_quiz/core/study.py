@@ -1,0 +1,232 @@
+"""Drills and mock interviews: choosing questions and walking through them.
+
+A :class:`Session` is the whole state of one drill; the GUI only shows it and
+forwards what the learner does. Every answer is recorded in the progress store
+*before* the session returns the feedback to show.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from desktop_quiz.core.bank import Bank, Filter
+from desktop_quiz.core.grading import (
+    McqResult,
+    Rating,
+    RecallResult,
+    grade_mcq,
+    grade_recall,
+    mcq_rating,
+)
+from desktop_quiz.core.model import Question
+from desktop_quiz.core.storage import Answer, Progress, utcnow
+
+ORDERS = ("random", "unseen-first", "weak-first", "due-first")
+ORDER_LABELS = {
+    "random": "Random",
+    "unseen-first": "Unseen first",
+    "weak-first": "Weakest first",
+    "due-first": "Due for review first",
+}
+
+
+@dataclass(frozen=True)
+class DrillSpec:
+    filter: Filter = Filter()
+    count: int = 20
+    order: str = "random"
+    mode: str = "drill"  # drill | mock | review
+
+
+def assemble(bank: Bank, spec: DrillSpec, progress: Progress | None = None,
+             rng: random.Random | None = None, now: datetime | None = None) -> list[str]:
+    """Pick up to ``spec.count`` distinct question ids for a drill."""
+    if spec.order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}")
+    rng = rng or random.Random()
+    pool = bank.query(spec.filter)
+    rng.shuffle(pool)  # random order within equal keys for every mode
+    if progress is not None and spec.order != "random":
+        pool = _ordered(pool, spec.order, progress, now or utcnow())
+    return pool[: max(0, spec.count)]
+
+
+def _ordered(pool: list[str], order: str, progress: Progress, now: datetime) -> list[str]:
+    if order == "unseen-first":
+        seen = progress.seen_ids()
+        return sorted(pool, key=lambda q: q in seen)
+    if order == "due-first":
+        due = {q: i for i, q in enumerate(progress.due_ids(now))}
+        return sorted(pool, key=lambda q: due.get(q, len(due)))
+    # weak-first: lowest chance of recall now; unseen questions count as 0.5 so
+    # known-forgotten material comes before new material.
+    recall = progress.retrievability(now)
+    return sorted(pool, key=lambda q: recall.get(q, 0.5))
+
+
+@dataclass
+class Outcome:
+    """What happened to one question of a session."""
+
+    question_id: str
+    topic: str
+    kind: str
+    status: str = "pending"  # pending | answered | skipped
+    correct: bool = False
+    score: float = 0.0
+    rating: int = 0
+    duration_ms: int = 0
+    answer_id: int = 0
+    response: str = ""
+    recall: RecallResult | None = None
+    mcq: McqResult | None = None
+
+
+@dataclass
+class Session:
+    """One drill or mock interview over a fixed list of questions."""
+
+    bank: Bank
+    progress: Progress
+    ids: list[str]
+    mode: str = "drill"
+    spec: DrillSpec = field(default_factory=DrillSpec)
+    clock: Callable[[], float] = time.monotonic
+    session_id: str = ""
+    index: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    _started: float = 0.0
+    _question: Question | None = None
+
+    def __post_init__(self) -> None:
+        if not self.session_id:
+            self.session_id = self.progress.start_session(
+                self.mode, {"count": len(self.ids), "order": self.spec.order})
+        self.outcomes = []
+        for qid in self.ids:
+            q = self.bank.question(qid)
+            self.outcomes.append(Outcome(qid, q.topic, q.kind))
+        self._begin()
+
+    # -- navigation -----------------------------------------------------------
+    @property
+    def total(self) -> int:
+        return len(self.ids)
+
+    @property
+    def finished(self) -> bool:
+        return self.index >= self.total
+
+    @property
+    def question(self) -> Question:
+        if self._question is None or self._question.id != self.ids[self.index]:
+            self._question = self.bank.question(self.ids[self.index])
+        return self._question
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.outcomes[self.index]
+
+    def elapsed_ms(self) -> int:
+        return int((self.clock() - self._started) * 1000)
+
+    def _begin(self) -> None:
+        self._started = self.clock()
+
+    def next(self) -> bool:
+        """Move on; returns False when the session is over."""
+        self.index += 1
+        if self.finished:
+            self.progress.finish_session(self.session_id)
+            return False
+        self._begin()
+        return True
+
+    def skip(self) -> bool:
+        self.outcome.status = "skipped"
+        return self.next()
+
+    # -- answering --------------------------------------------------------------
+    def answer_mcq(self, chosen: Sequence[int]) -> McqResult:
+        q = self.question
+        result = grade_mcq(q, chosen)
+        duration = self.elapsed_ms()
+        rating = mcq_rating(q, result.correct, duration)
+        o = self.outcome
+        o.mcq, o.correct, o.score, o.rating = result, result.correct, result.score, int(rating)
+        o.response = ",".join(str(i) for i in sorted(chosen))
+        self._record(o, duration)
+        return result
+
+    def check_recall(self, text: str) -> RecallResult:
+        """Grade the typed answer and record it with the suggested rating."""
+        q = self.question
+        result = grade_recall(q, text)
+        o = self.outcome
+        o.recall, o.score, o.rating, o.response = result, result.coverage, int(result.suggested), text
+        o.correct = result.suggested > Rating.AGAIN
+        self._record(o, self.elapsed_ms())
+        return result
+
+    def give_up(self) -> RecallResult:
+        """"I don't know": reveal the answer, recorded as Again."""
+        result = grade_recall(self.question, "")
+        o = self.outcome
+        o.recall, o.score, o.rating, o.correct = result, 0.0, int(Rating.AGAIN), False
+        self._record(o, self.elapsed_ms())
+        return result
+
+    def rate(self, rating: int) -> None:
+        """The learner accepted or changed the rating of the current recall answer."""
+        o = self.outcome
+        if o.status != "answered":
+            raise RuntimeError("rate() comes after check_recall() or give_up()")
+        if rating != o.rating:
+            self.progress.amend_rating(o.answer_id, rating)
+            o.rating, o.correct = rating, rating > Rating.AGAIN
+
+    def _record(self, o: Outcome, duration_ms: int) -> None:
+        if o.status == "answered":
+            raise RuntimeError(f"question {o.question_id} was already answered")
+        o.duration_ms = duration_ms
+        o.answer_id = self.progress.record(Answer(
+            question_id=o.question_id, kind=o.kind, answered_at=utcnow(), correct=o.correct,
+            score=o.score, rating=o.rating, duration_ms=duration_ms, mode=self.mode,
+            session_id=self.session_id, response=o.response))
+        o.status = "answered"
+
+    # -- summary ----------------------------------------------------------------
+    def summary(self) -> Summary:
+        answered = [o for o in self.outcomes if o.status == "answered"]
+        by_topic: dict[str, list[int]] = {}
+        for o in answered:
+            right, total = by_topic.setdefault(o.topic, [0, 0])
+            by_topic[o.topic] = [right + o.correct, total + 1]
+        return Summary(
+            answered=len(answered),
+            correct=sum(o.correct for o in answered),
+            skipped=sum(o.status == "skipped" for o in self.outcomes),
+            total=self.total,
+            by_topic={t: (r, n) for t, (r, n) in by_topic.items()},
+            missed=[o.question_id for o in answered if not o.correct],
+            duration_ms=sum(o.duration_ms for o in answered),
+        )
+
+
+@dataclass(frozen=True)
+class Summary:
+    answered: int
+    correct: int
+    skipped: int
+    total: int
+    by_topic: dict[str, tuple[int, int]]
+    missed: list[str]
+    duration_ms: int
+
+    @property
+    def score(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
