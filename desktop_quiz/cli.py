@@ -189,4 +189,49 @@ def _open_bank(path: Path | None):  # type: ignore[no-untyped-def]
                        "run 'desktop-quiz bank check'") from None
 
 
-_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+# -- data ---------------------------------------------------------------------
+def _data_dir() -> Path:
+    from desktop_quiz.core import paths
+
+    return paths.default_data_dir()
+
+
+def _data(args: argparse.Namespace) -> int:
+    from desktop_quiz.core import backup
+
+    data_dir = _data_dir()
+    if args.data_command == "check":
+        status = backup.check(data_dir)
+        if status != "ok":
+            raise CliError(f"{data_dir / 'progress.sqlite'} is damaged: {status}. "
+                           "Run 'desktop-quiz data restore' to restore the newest good backup.")
+        backups = backup.list_backups(data_dir)
+        print(f"ok: {data_dir / 'progress.sqlite'} passes quick_check; "
+              f"{len(backups)} backup(s) in {backup.backup_dir(data_dir)}")
+        return 0
+    if args.data_command == "backup":
+        made = backup.backup_now(data_dir)
+        if made is None:
+            raise CliError(f"nothing to back up yet in {data_dir}")
+        print(f"backed up to {made}")
+        return 0
+    candidates = [args.backup] if args.backup else backup.list_backups(data_dir)
+    if not candidates:
+        raise CliError(f"no backups in {backup.backup_dir(data_dir)}")
+    for candidate in candidates:
+        if not candidate.is_file():
+            raise CliError(f"{candidate}: no such backup")
+        try:
+            safety = backup.restore(data_dir, candidate)
+        except ValueError as exc:
+            if args.backup:
+                raise CliError(str(exc)) from None
+            continue
+        info = backup.describe(candidate)
+        print(f"restored {candidate.name} ({info.answers} answers)"
+              + (f"; the previous state was saved as {safety.name}" if safety else ""))
+        return 0
+    raise CliError("every backup is damaged; nothing was restored")
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"data": _data}

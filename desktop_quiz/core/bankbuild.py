@@ -24,7 +24,7 @@ from pathlib import Path
 from desktop_quiz.core.model import Question, Topic
 
 if TYPE_CHECKING:
-    from desktop_quiz.core.render import Renderer
+    from desktop_quiz.core.render import Formula, Renderer
 from desktop_quiz.core.source import Problem, SourceError, parse_folder, source_hash
 
 BANK_SCHEMA_VERSION = 1
@@ -40,12 +40,19 @@ class CompiledBank:
     source_hash: str
 
 
-def compile_source(source: Path) -> CompiledBank:
-    """Parse, validate and render every question. Raises SourceError listing all problems."""
+def compile_source(source: Path, previous: Path | None = None) -> CompiledBank:
+    """Parse, validate and render every question. Raises SourceError listing all problems.
+
+    ``previous`` is an earlier bank: formulas it rendered with this builder version
+    are reused, so rebuilding after an edit renders only new formulas.
+    """
     from desktop_quiz.core.render import Renderer
 
     topics, questions, problems = parse_folder(source)
     renderer = Renderer()
+    if previous is not None:
+        renderer.preload(read_formulas(previous))
+    renderer.prerender([text for q in questions for text in _texts(q)])
     rendered: list[Question] = []
     for q in questions:
         q2, math_problems = _render_question(q, renderer, source)
@@ -55,6 +62,34 @@ def compile_source(source: Path) -> CompiledBank:
     if problems:
         raise SourceError(problems)
     return CompiledBank(topics, rendered, renderer, current_source_hash(source))
+
+
+def _texts(q: Question) -> list[str]:
+    return [q.prompt, q.answer, q.hint, q.references,
+            *(t for c in q.choices for t in (c.text, c.explanation))]
+
+
+def read_formulas(bank: Path) -> list[Formula]:
+    """Formulas stored in an earlier bank of this builder version ([] otherwise)."""
+    from desktop_quiz.core.render import Formula, renderer_version
+
+    meta = read_meta(bank)
+    if (meta.get("builder_version"), meta.get("renderer")) != (BUILDER_VERSION,
+                                                               renderer_version()):
+        return []
+
+    try:
+        conn = sqlite3.connect(f"file:{bank}?mode=ro", uri=True)
+        try:
+            return [
+                Formula(h, tex, bool(display), zlib.decompress(svg).decode(), w, hgt)
+                for h, tex, display, svg, w, hgt in conn.execute(
+                    "SELECT hash, tex, display, svg, width, height FROM math")
+            ]
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, zlib.error):
+        return []
 
 
 def current_source_hash(source: Path) -> str:
@@ -110,7 +145,7 @@ def _line_of(q: Question, tex: str, section: str) -> int:
 
 def build_bank(source: Path, out: Path) -> CompiledBank:
     """Validate ``source`` and atomically write the bank to ``out``."""
-    compiled = compile_source(source)
+    compiled = compile_source(source, previous=out if out.is_file() else None)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
     os.close(fd)
@@ -127,6 +162,8 @@ def build_bank(source: Path, out: Path) -> CompiledBank:
 def _write(compiled: CompiledBank, path: Path) -> None:
     import sqlite_utils  # only the builder needs it
 
+    from desktop_quiz.core.render import renderer_version
+
     conn = sqlite3.connect(path)
     db = sqlite_utils.Database(conn)
     db.execute("PRAGMA journal_mode = OFF")
@@ -136,6 +173,7 @@ def _write(compiled: CompiledBank, path: Path) -> None:
             {"key": "builder_version", "value": BUILDER_VERSION},
             {"key": "source_hash", "value": compiled.source_hash},
             {"key": "question_count", "value": str(len(compiled.questions))},
+            {"key": "renderer", "value": renderer_version()},
         ],
         pk="key",
     )
@@ -186,6 +224,7 @@ def _write(compiled: CompiledBank, path: Path) -> None:
              "svg": zlib.compress(f.svg.encode(), 9),
              "width": f.width, "height": f.height}
             for f in sorted(compiled.renderer.formulas.values(), key=lambda f: f.hash)
+            if f.hash in compiled.renderer.used
         ),
         pk="hash",
         columns={"hash": str, "tex": str, "display": int, "svg": bytes, "width": int, "height": int},

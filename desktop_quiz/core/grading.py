@@ -68,43 +68,58 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
-def tokens(text: str, keep_stop_words: bool = False) -> list[str]:
-    """Normalized, stemmed words of ``text`` (stop words dropped unless asked)."""
-    words = _WORD_RE.findall(text.lower().replace("-", " ").replace("_", " "))
-    words = [w.split("'")[0] for w in words]
+Word = tuple[str, str]  # (stem, word as written, lower-cased)
+
+
+def words(text: str, keep_stop_words: bool = False) -> list[Word]:
+    """Normalized words of ``text`` with their stems (stop words dropped unless asked)."""
+    raw = _WORD_RE.findall(text.lower().replace("-", " ").replace("_", " "))
+    raw = [w.split("'")[0] for w in raw]
     if not keep_stop_words:
-        words = [w for w in words if w not in STOP_WORDS]
-    return list(_stemmer().stemWords(words))
+        raw = [w for w in raw if w not in STOP_WORDS]
+    return list(zip(_stemmer().stemWords(raw), raw, strict=True))
 
 
-def phrase_tokens(phrase: str) -> list[str]:
-    """Tokens of an accepted phrasing; a phrase made only of stop words keeps them."""
-    return tokens(phrase) or tokens(phrase, keep_stop_words=True)
+def tokens(text: str) -> list[Word]:
+    """The words of an answer, ready for :func:`phrase_in`."""
+    return words(text)
 
 
-def _similar(a: str, b: str) -> bool:
-    if a == b:
+def phrase_tokens(phrase: str) -> list[Word]:
+    """Words of an accepted phrasing; a phrase made only of stop words keeps them."""
+    return words(phrase) or words(phrase, keep_stop_words=True)
+
+
+def _similar(a: Word, b: Word) -> bool:
+    if a[0] == b[0]:
         return True
-    if min(len(a), len(b)) < FUZZY_MIN_LEN:
+    if min(len(a[1]), len(b[1])) < FUZZY_MIN_LEN:
         return False
     from rapidfuzz.fuzz import ratio
 
-    return bool(ratio(a, b) >= FUZZY_MIN_SCORE)
+    return bool(ratio(a[1], b[1]) >= FUZZY_MIN_SCORE or ratio(a[0], b[0]) >= FUZZY_MIN_SCORE)
 
 
-def _positions(word: str, answer: Sequence[str]) -> list[int]:
+def _joined(a: Word, b: Word) -> Word:
+    return (a[1] + b[1], a[1] + b[1])
+
+
+def _positions(word: Word, answer: Sequence[Word]) -> list[int]:
     found = [i for i, w in enumerate(answer) if _similar(word, w)]
     if not found:  # "minibatch" in the phrase, "mini batch" in the answer
-        found = [i for i in range(len(answer) - 1) if _similar(word, answer[i] + answer[i + 1])]
+        found = [i for i in range(len(answer) - 1)
+                 if _similar(word, _joined(answer[i], answer[i + 1]))]
     return found
 
 
-def phrase_in(phrase: Sequence[str], answer: Sequence[str]) -> bool:
+def phrase_in(phrase: Sequence[Word], answer: Sequence[Word]) -> bool:
     """True when every word of ``phrase`` occurs in ``answer`` within a short window."""
     if not phrase:
         return False
-    if len(phrase) > 1 and "".join(phrase) in answer:  # "mini batch" vs "minibatch"
-        return True
+    if len(phrase) > 1:  # "mini batch" in the phrase, "minibatch" in the answer
+        joined = "".join(w[1] for w in phrase)
+        if any(w[1] == joined for w in answer):
+            return True
     hits = [_positions(w, answer) for w in phrase]
     if any(not h for h in hits):
         return False

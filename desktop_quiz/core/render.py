@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +89,7 @@ class Renderer:
     """Renders Markdown to safe HTML, collecting every distinct formula once."""
 
     formulas: dict[str, Formula] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)  # keys referenced by rendered HTML
     _md: Any = None
 
     def html(self, text: str) -> str:
@@ -103,6 +106,44 @@ class Renderer:
         raw = _MATH_RE.sub(self._math_img, raw)
         return sanitize(raw)
 
+    def prerender(self, texts: list[str], workers: int | None = None) -> None:
+        """Render every formula in ``texts`` not cached yet, on all cores.
+
+        Formulas that fail are left out; rendering them again in :meth:`html`
+        raises the :class:`MathError` with its context.
+        """
+        md = self._markdown()
+        wanted: dict[str, tuple[str, bool]] = {}
+        for text in texts:
+            for tex, display in find_math(text, md):
+                key = formula_key(tex, display)
+                if key not in self.formulas:
+                    wanted[key] = (tex, display)
+        if not wanted:
+            return
+        items = sorted(wanted.items())
+        workers = workers or os.cpu_count() or 1
+        results: list[str | None]
+        if workers > 1 and len(items) > 20:
+            from concurrent.futures import ProcessPoolExecutor
+
+            try:
+                with ProcessPoolExecutor(max_workers=workers) as pool:
+                    results = list(pool.map(_render_or_none, [v for _, v in items],
+                                            chunksize=16))
+            except (OSError, RuntimeError):  # no process support (frozen, sandboxed)
+                results = [_render_or_none(v) for _, v in items]
+        else:
+            results = [_render_or_none(v) for _, v in items]
+        for (key, (tex, display)), svg in zip(items, results, strict=True):
+            if svg is not None:
+                self.formulas[key] = _formula(key, tex, display, svg)
+
+    def preload(self, formulas: Iterable[Formula]) -> None:
+        """Reuse formulas rendered by an earlier build of the same builder version."""
+        for f in formulas:
+            self.formulas.setdefault(f.hash, f)
+
     def check_math(self, text: str) -> list[MathError]:
         """Every formula in ``text`` that does not parse (nothing is stored)."""
         errors = []
@@ -114,19 +155,17 @@ class Renderer:
         return errors
 
     def formula(self, tex: str, display: bool) -> Formula:
-        key = hashlib.sha256(f"{int(display)}:{tex}".encode()).hexdigest()[:16]
+        key = formula_key(tex, display)
         found = self.formulas.get(key)
         if found is None:
-            svg = render_svg(tex, display)
-            m = _SVG_SIZE_RE.search(svg)
-            width, height = (round(float(m.group(1))), round(float(m.group(2)))) if m else (0, 0)
-            found = self.formulas[key] = Formula(key, tex, display, svg, width, height)
+            found = self.formulas[key] = _formula(key, tex, display, render_svg(tex, display))
         return found
 
     def _math_img(self, m: re.Match[str]) -> str:
         display = m.group("display") is not None
         tex = html.unescape(m.group("display") if display else m.group("inline")).strip()
         f = self.formula(tex, display)
+        self.used.add(f.hash)
         img = (
             f'<img src="{MATH_SCHEME}:{f.hash}" width="{f.width}" height="{f.height}" '
             f'alt="{html.escape(tex)}" style="vertical-align: middle">'
@@ -157,6 +196,23 @@ class Renderer:
         return self._md
 
 
+def formula_key(tex: str, display: bool) -> str:
+    return hashlib.sha256(f"{int(display)}:{tex}".encode()).hexdigest()[:16]
+
+
+def _formula(key: str, tex: str, display: bool, svg: str) -> Formula:
+    m = _SVG_SIZE_RE.search(svg)
+    width, height = (round(float(m.group(1))), round(float(m.group(2)))) if m else (0, 0)
+    return Formula(key, tex, display, svg, width, height)
+
+
+def _render_or_none(item: tuple[str, bool]) -> str | None:
+    try:
+        return render_svg(*item)
+    except MathError:
+        return None
+
+
 def find_math(text: str, md: markdown.Markdown | None = None) -> list[tuple[str, bool]]:
     """The formulas in Markdown ``text`` as ``(tex, is_display)``, via the real parser."""
     md = md or Renderer()._markdown()
@@ -167,6 +223,13 @@ def find_math(text: str, md: markdown.Markdown | None = None) -> list[tuple[str,
          m.group("display") is not None)
         for m in _MATH_RE.finditer(raw)
     ]
+
+
+def renderer_version() -> str:
+    """Identifies the math renderer; cached SVGs from another version are not reused."""
+    from importlib.metadata import version
+
+    return f"ziamath {version('ziamath')}"
 
 
 def render_svg(tex: str, display: bool) -> str:

@@ -310,9 +310,15 @@ class Progress:
         return {t: len(ids & seen) for t, ids in bank_ids_by_topic.items()}
 
     def due_ids(self, now: datetime | None = None) -> list[str]:
-        """Questions whose review is due by ``now``, most overdue first."""
+        """Questions due for review by ``now`` (default: now), most overdue first."""
         return [r[0] for r in self.db.execute(
-            "SELECT question_id FROM cards WHERE due <= ? ORDER BY due", (iso(now or utcnow()),))]
+            "SELECT question_id FROM cards WHERE due <= ? ORDER BY due, question_id",
+            (iso(now or utcnow()),))]
+
+    def due_order(self) -> list[str]:
+        """Every answered question, soonest due first."""
+        return [r[0] for r in self.db.execute(
+            "SELECT question_id FROM cards ORDER BY due, question_id")]
 
     def retrievability(self, now: datetime | None = None) -> dict[str, float]:
         """FSRS probability of recall now, per seen question."""

@@ -11,7 +11,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from desktop_quiz.core.bank import Bank, Filter
 from desktop_quiz.core.grading import (
@@ -26,6 +26,8 @@ from desktop_quiz.core.model import Question
 from desktop_quiz.core.storage import Answer, Progress, utcnow
 
 ORDERS = ("random", "unseen-first", "weak-first", "due-first")
+WEAK_HORIZON = timedelta(days=1)
+WEAK_UNSEEN = 0.85
 ORDER_LABELS = {
     "random": "Random",
     "unseen-first": "Unseen first",
@@ -60,12 +62,15 @@ def _ordered(pool: list[str], order: str, progress: Progress, now: datetime) -> 
         seen = progress.seen_ids()
         return sorted(pool, key=lambda q: q in seen)
     if order == "due-first":
-        due = {q: i for i, q in enumerate(progress.due_ids(now))}
+        # Soonest due (most overdue) first; questions never answered come last.
+        due = {q: i for i, q in enumerate(progress.due_order())}
         return sorted(pool, key=lambda q: due.get(q, len(due)))
-    # weak-first: lowest chance of recall now; unseen questions count as 0.5 so
-    # known-forgotten material comes before new material.
-    recall = progress.retrievability(now)
-    return sorted(pool, key=lambda q: recall.get(q, 0.5))
+    # weak-first: lowest predicted recall a day from now. (Recall *now* is ~1 for
+    # anything just reviewed, even a failure; a day ahead, low stability shows.)
+    # Unseen questions sit between failed ones (~0.77 after one Again) and known
+    # ones (~0.95 after one Good), so a weak-first drill repairs mistakes first.
+    recall = progress.retrievability(now + WEAK_HORIZON)
+    return sorted(pool, key=lambda q: recall.get(q, WEAK_UNSEEN))
 
 
 @dataclass
@@ -151,7 +156,14 @@ class Session:
         return self.next()
 
     # -- answering --------------------------------------------------------------
+    def _unanswered(self) -> Outcome:
+        o = self.outcome
+        if o.status == "answered":
+            raise RuntimeError(f"question {o.question_id} was already answered")
+        return o
+
     def answer_mcq(self, chosen: Sequence[int]) -> McqResult:
+        self._unanswered()
         q = self.question
         result = grade_mcq(q, chosen)
         duration = self.elapsed_ms()
@@ -164,6 +176,7 @@ class Session:
 
     def check_recall(self, text: str) -> RecallResult:
         """Grade the typed answer and record it with the suggested rating."""
+        self._unanswered()
         q = self.question
         result = grade_recall(q, text)
         o = self.outcome
@@ -174,6 +187,7 @@ class Session:
 
     def give_up(self) -> RecallResult:
         """"I don't know": reveal the answer, recorded as Again."""
+        self._unanswered()
         result = grade_recall(self.question, "")
         o = self.outcome
         o.recall, o.score, o.rating, o.correct = result, 0.0, int(Rating.AGAIN), False
@@ -190,8 +204,6 @@ class Session:
             o.rating, o.correct = rating, rating > Rating.AGAIN
 
     def _record(self, o: Outcome, duration_ms: int) -> None:
-        if o.status == "answered":
-            raise RuntimeError(f"question {o.question_id} was already answered")
         o.duration_ms = duration_ms
         o.answer_id = self.progress.record(Answer(
             question_id=o.question_id, kind=o.kind, answered_at=utcnow(), correct=o.correct,

@@ -1,0 +1,232 @@
+"""Showing the bank's pre-rendered HTML: math images, code, tables, font size.
+
+The bank stores math as ``<img src="math:HASH" width=W height=H>``; a
+:class:`RichView` resolves those in :meth:`RichView.loadResource` by rendering
+the stored SVG (recoloured for dark mode) at the screen's device pixel ratio.
+Images are cached per (hash, colour, dpr, scale), so re-showing a question or
+toggling the theme back costs nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from desktop_quiz.core.bank import Bank
+from desktop_quiz.gui import theme
+from desktop_quiz.gui.qt import (
+    QByteArray,
+    QEvent,
+    QFont,
+    QFontDatabase,
+    QFrame,
+    QImage,
+    QObject,
+    QPainter,
+    QSize,
+    QSizePolicy,
+    QSvgRenderer,
+    Qt,
+    QTextBrowser,
+    QTextDocument,
+    QUrl,
+    QWidget,
+    Signal,
+)
+
+BASE_POINT_SIZE = 11  # math was rendered for this reading size
+_MATH_IMG_RE = re.compile(r'(<img src="math:[0-9a-f]+" width=")(\d+)(" height=")(\d+)(")')
+_CACHE_LIMIT = 4000
+
+
+class RichEnv(QObject):
+    """What every rich view needs: the bank (for math), the theme and the reading size.
+
+    One per main window; views re-render themselves when :attr:`changed` fires.
+    """
+
+    changed = Signal()
+
+    def __init__(self, bank: Bank, font_size: int = BASE_POINT_SIZE,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.bank = bank
+        self.font_size = font_size
+        self.theme = theme.current()
+        self._images: dict[tuple[str, str, float, float], QImage] = {}
+
+    @property
+    def scale(self) -> float:
+        return self.font_size / BASE_POINT_SIZE
+
+    def update(self, *, font_size: int | None = None, th: theme.Theme | None = None) -> None:
+        if font_size is not None:
+            self.font_size = font_size
+        if th is not None:
+            self.theme = th
+        self.changed.emit()
+
+    # -- html --------------------------------------------------------------------
+    def prepare(self, html: str) -> str:
+        """Scale math images with the reading size (cheap: one regex pass)."""
+        s = self.scale
+        if abs(s - 1.0) < 1e-6:
+            return html
+        return _MATH_IMG_RE.sub(
+            lambda m: f"{m[1]}{round(int(m[2]) * s)}{m[3]}{round(int(m[4]) * s)}{m[5]}", html)
+
+    def stylesheet(self) -> str:
+        t = self.theme
+        return (
+            f"a {{ color: {t.link}; }}"
+            f"table {{ border-collapse: collapse; margin-top: 4px; margin-bottom: 10px; }}"
+            f"th {{ background-color: {t.table_header}; border: 1px solid {t.border}; "
+            f"padding: 5px 9px; font-weight: bold; }}"
+            f"td {{ border: 1px solid {t.border}; padding: 5px 9px; }}"
+            f"code {{ background-color: {t.inline_code_bg}; }}"
+            f"pre {{ margin-top: 4px; margin-bottom: 10px; }}"
+            f"h3, h4 {{ margin-top: 10px; margin-bottom: 4px; }}"
+            f"p {{ margin-top: 0px; margin-bottom: 8px; }}"
+            f"li {{ margin-bottom: 3px; }}"
+        )
+
+    def font(self) -> QFont:
+        f = QFont()
+        f.setPointSizeF(float(self.font_size))
+        return f
+
+    # -- math --------------------------------------------------------------------
+    def math_image(self, key: str, dpr: float) -> QImage | None:
+        colour = self.theme.text if self.theme.dark else "black"
+        cache_key = (key, colour, round(dpr, 2), round(self.scale, 3))
+        found = self._images.get(cache_key)
+        if found is not None:
+            return found
+        svg = self.bank.math_svg(key)
+        if svg is None:
+            return None
+        if colour != "black":
+            svg = svg.replace('fill="black"', f'fill="{colour}"')
+        renderer = QSvgRenderer(QByteArray(svg.encode()))
+        if not renderer.isValid():
+            return None
+        size = renderer.defaultSize()
+        factor = self.scale * dpr
+        image = QImage(max(1, math.ceil(size.width() * factor)),
+                       max(1, math.ceil(size.height() * factor)),
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter)
+        painter.end()
+        image.setDevicePixelRatio(dpr)
+        if len(self._images) > _CACHE_LIMIT:
+            self._images.clear()
+        self._images[cache_key] = image
+        return image
+
+
+def wrap_code_blocks(html: str) -> str:
+    """Give code blocks padding: QTextDocument ignores padding on <pre>, not on cells."""
+    return re.sub(
+        r'<pre style="background-color:\s*([^;"]+);\s*color:\s*([^;"]+);?">(.*?)</pre>',
+        r'<table width="100%" cellspacing="0" cellpadding="10" '
+        r'style="background-color:\1; border: none; margin-top: 4px; margin-bottom: 10px;">'
+        r'<tr><td style="border: none;"><pre style="color:\2; margin: 0px;">\3</pre>'
+        r'</td></tr></table>',
+        html,
+        flags=re.DOTALL,
+    )
+
+
+class RichView(QTextBrowser):
+    """A read-only view of bank HTML.
+
+    ``auto_height`` makes it as tall as its content (no vertical scroll bar), for
+    stacking several in one scroll area; otherwise it scrolls like a browser.
+    """
+
+    def __init__(self, env: RichEnv, parent: QWidget | None = None, *,
+                 auto_height: bool = False, selectable: bool = True):
+        super().__init__(parent)
+        self.env = env
+        self.auto_height = auto_height
+        self._html = ""
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setReadOnly(True)
+        flags = (Qt.TextInteractionFlag.TextSelectableByMouse if selectable
+                 else Qt.TextInteractionFlag.NoTextInteraction)
+        self.setTextInteractionFlags(flags)
+        self.document().setDocumentMargin(2 if auto_height else 10)
+        if auto_height:
+            self.setFrameShape(QFrame.Shape.NoFrame)
+            self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+            self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            self.viewport().setAutoFillBackground(False)
+            self.setStyleSheet("QTextBrowser { background: transparent; }")
+            self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        env.changed.connect(self._rerender)
+
+    # -- content -------------------------------------------------------------------
+    def set_bank_html(self, html: str) -> None:
+        """Show HTML from the bank (or composed from bank fragments)."""
+        self._html = html
+        self._rerender()
+
+    def bank_html(self) -> str:
+        return self._html
+
+    def _rerender(self) -> None:
+        doc = self.document()
+        doc.setDefaultFont(self.env.font())
+        doc.setDefaultStyleSheet(self.env.stylesheet())
+        # Images are resolved through loadResource; drop ones cached for another theme.
+        doc.clear()
+        self.setHtml(wrap_code_blocks(self.env.prepare(self._html)))
+        self._fit()
+
+    def loadResource(self, type: int, url: QUrl | str) -> Any:  # noqa: A002 (Qt's name)
+        qurl = QUrl(url) if isinstance(url, str) else url
+        if (type == QTextDocument.ResourceType.ImageResource.value
+                or type == QTextDocument.ResourceType.ImageResource) and qurl.scheme() == "math":
+            image = self.env.math_image(qurl.path(), self.devicePixelRatioF())
+            if image is not None:
+                return image
+        return super().loadResource(type, qurl)
+
+    # -- sizing --------------------------------------------------------------------
+    def _fit(self) -> None:
+        if not self.auto_height:
+            return
+        doc = self.document()
+        doc.setTextWidth(self.viewport().width())
+        height = math.ceil(doc.size().height()) + 2 * self.frameWidth()
+        bar = self.horizontalScrollBar()
+        if bar.isVisible():
+            height += bar.sizeHint().height()
+        if self.height() != height or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.auto_height:
+            return QSize(hint.width(), self.height())
+        return hint
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.DevicePixelRatioChange:
+            self._rerender()  # re-resolve math at the new resolution
+        return super().event(e)
+
+
+def monospace_font() -> QFont:
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)

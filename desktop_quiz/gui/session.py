@@ -1,0 +1,695 @@
+"""The question view of a drill: one question at a time, MCQ or free recall.
+
+It only shows a :class:`~desktop_quiz.core.study.Session` and forwards what the
+learner does to it; the session records each answer before feedback is shown.
+
+Keys (shown in the Question menu and on the buttons):
+1–6 pick a choice · Enter submits / continues · Ctrl+Enter checks a recall answer ·
+1–4 rate it (Again/Hard/Good/Easy) · Ctrl+R "I don't know" · Ctrl+H hint ·
+Ctrl+Shift+S skip · Ctrl+D flag · Esc ends the drill (after asking).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from desktop_quiz.core.context import AppContext
+from desktop_quiz.core.grading import McqResult, Rating, RecallResult
+from desktop_quiz.core.model import Choice, Question
+from desktop_quiz.core.study import Session
+from desktop_quiz.gui import theme
+from desktop_quiz.gui.compose import (
+    BAD_MARK,
+    FLAG_MARK,
+    KIND_LABELS,
+    OK_MARK,
+    difficulty_name,
+    snippet,
+)
+from desktop_quiz.gui.dialogs import ask
+from desktop_quiz.gui.qt import (
+    QAction,
+    QButtonGroup,
+    QCheckBox,
+    QEvent,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QObject,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desktop_quiz.gui.richtext import RichEnv, RichView
+from desktop_quiz.gui.widgets import (
+    MARGIN,
+    SPACING,
+    button,
+    clear_layout,
+    label,
+    make_action,
+    scroll_column,
+    shortcut_text,
+)
+
+MAX_CHOICES = 6
+ENTER_KEYS = ("Return", "Enter")
+CHECK_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+
+
+def digit_keys(n: int) -> list[str]:
+    return [str(n), f"Num+{n}"]
+
+
+# -- multiple choice ----------------------------------------------------------------
+class ChoiceRow(QFrame):
+    """One large clickable choice: key badge, radio or checkbox, rendered text.
+
+    After answering, the row shows whether it was right (✓/✗ text plus colour)
+    and the choice's own explanation.
+    """
+
+    def __init__(self, env: RichEnv, index: int, choice: Choice, multi: bool,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.index = index
+        self.setObjectName("choiceRow")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 10, 12, 10)
+        row.setSpacing(10)
+        key = QLabel(str(index + 1))
+        key.setObjectName("choiceKey")
+        key.setToolTip(f"Press {index + 1} to choose")
+        key.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.indicator: QRadioButton | QCheckBox = QCheckBox() if multi else QRadioButton()
+        plain = snippet(choice.text, 200)
+        self.indicator.setAccessibleName(f"Choice {index + 1}: {plain}")
+        self.indicator.installEventFilter(self)
+        self.indicator.toggled.connect(self._on_toggled)
+        top = QVBoxLayout()
+        top.setSpacing(6)
+        self.text_view = RichView(env, self, auto_height=True, selectable=False)
+        self.text_view.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.text_view.set_bank_html(choice.text_html or choice.text)
+        self.verdict = label("", wrap=True)
+        self.verdict.hide()
+        self.explanation = RichView(env, self, auto_height=True)
+        self.explanation.set_bank_html(choice.explanation_html or choice.explanation)
+        self.explanation.hide()
+        top.addWidget(self.text_view)
+        top.addWidget(self.verdict)
+        top.addWidget(self.explanation)
+        for w in (key, self.indicator):
+            row.addWidget(w, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(top, 1)
+        self._locked = False
+
+    def mouseReleaseEvent(self, event: object) -> None:
+        if self._locked or not self.isEnabled():
+            return
+        self.activate()
+        self.indicator.setFocus(Qt.FocusReason.MouseFocusReason)
+
+    def activate(self) -> None:
+        """What clicking the row or pressing its number does."""
+        if self._locked:
+            return
+        if isinstance(self.indicator, QCheckBox):
+            self.indicator.toggle()
+        else:
+            self.indicator.setChecked(True)
+
+    def _on_toggled(self, on: bool) -> None:
+        self.setProperty("selected", on)
+        theme.repolish(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.indicator and event.type() in (QEvent.Type.FocusIn,
+                                                           QEvent.Type.FocusOut):
+            self.setProperty("focused", event.type() == QEvent.Type.FocusIn)
+            theme.repolish(self)
+        return super().eventFilter(watched, event)
+
+    def show_result(self, chosen: bool, correct: bool) -> None:
+        self._locked = True
+        self.setCursor(Qt.CursorShape.ArrowCursor)
+        self.indicator.setEnabled(False)
+        if correct:
+            text = f"{OK_MARK} Correct answer" + (" — you chose it" if chosen else
+                                                   " — you missed it")
+            role, state = "ok", "correct"
+        elif chosen:
+            text, role, state = f"{BAD_MARK} Wrong — you chose this", "bad", "wrong"
+        else:
+            text, role, state = f"{BAD_MARK} Wrong", "muted", ""
+        self.verdict.setText(text)
+        self.verdict.setProperty("role", role)
+        self.verdict.show()
+        self.explanation.show()
+        self.setProperty("state", state)
+        self.setProperty("focused", False)
+        theme.repolish(self.verdict)
+        theme.repolish(self)
+
+
+class McqPanel(QWidget):
+    """The choices of an MCQ; after submitting, the feedback and the full answer."""
+
+    selection_changed = Signal()
+
+    def __init__(self, env: RichEnv, q: Question, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.question = q
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.instruction = label(
+            "Select all that apply, then press Enter" if q.multi
+            else "Choose one answer (keys 1–{n}), then press Enter".format(n=len(q.choices)),
+            "muted")
+        if q.multi:
+            self.instruction.setText(f"Select all that apply (more than one is correct) — "
+                                     f"keys 1–{len(q.choices)} toggle, Enter submits")
+        layout.addWidget(self.instruction)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(not q.multi)
+        self.rows: list[ChoiceRow] = []
+        for i, c in enumerate(q.choices):
+            r = ChoiceRow(env, i, c, q.multi, self)
+            self.group.addButton(r.indicator, i)
+            r.indicator.toggled.connect(lambda _on: self.selection_changed.emit())
+            self.rows.append(r)
+            layout.addWidget(r)
+        self.banner = label("", wrap=True)
+        self.banner.hide()
+        layout.addSpacing(4)
+        layout.addWidget(self.banner)
+        self.answer_heading = label("Answer", "h2")
+        self.answer_heading.hide()
+        self.answer = RichView(env, self, auto_height=True)
+        self.answer.setAccessibleName("Answer")
+        self.answer.set_bank_html(q.answer_html)
+        self.answer.hide()
+        layout.addWidget(self.answer_heading)
+        layout.addWidget(self.answer)
+
+    @property
+    def choice_buttons(self) -> list[QRadioButton | QCheckBox]:
+        return [r.indicator for r in self.rows]
+
+    def chosen(self) -> list[int]:
+        return [r.index for r in self.rows if r.indicator.isChecked()]
+
+    def press(self, index: int) -> None:
+        if 0 <= index < len(self.rows):
+            self.rows[index].activate()
+            self.rows[index].indicator.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_first(self) -> None:
+        if self.rows:
+            checked = [r for r in self.rows if r.indicator.isChecked()]
+            (checked or self.rows)[0].indicator.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_feedback(self, result: McqResult) -> None:
+        for r, c in zip(self.rows, result.choices, strict=True):
+            r.show_result(c.chosen, c.correct)
+        right = sorted(i + 1 for i in self.question.correct_indices)
+        if result.correct:
+            self.banner.setText(f"{OK_MARK} Correct!")
+            self.banner.setProperty("role", "banner-ok")
+        else:
+            which = ", ".join(map(str, right))
+            noun = "answers are" if len(right) > 1 else "answer is"
+            self.banner.setText(f"{BAD_MARK} Not quite — the correct {noun} {which}.")
+            self.banner.setProperty("role", "banner-bad")
+        theme.repolish(self.banner)
+        self.banner.show()
+        self.answer_heading.show()
+        self.answer.show()
+
+
+# -- free recall --------------------------------------------------------------------
+class RecallEditor(QPlainTextEdit):
+    """The answer editor; Tab moves focus on instead of typing a tab."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setAccessibleName("Your answer")
+        self.setPlaceholderText(
+            f"Type your answer as you would say it in an interview…  "
+            f"({shortcut_text('Ctrl+Return')} checks it)")
+        self.setMinimumHeight(150)
+
+
+class RecallPanel(QWidget):
+    """Editor, optional hint; after checking: key points ✓/✗, model answer, ratings."""
+
+    rated = Signal(int)
+
+    def __init__(self, env: RichEnv, q: Question, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.question = q
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addWidget(label("Your answer", "h2"))
+        self.editor = RecallEditor(self)
+        layout.addWidget(self.editor)
+        self.hint_button = button(f"Show &hint ({shortcut_text('Ctrl+H')})",
+                                  accessible="Show hint")
+        self.hint_button.setVisible(bool(q.hint_html))
+        self.hint_view = RichView(env, self, auto_height=True)
+        self.hint_view.setAccessibleName("Hint")
+        self.hint_view.set_bank_html(q.hint_html)
+        self.hint_view.hide()
+        self.hint_button.clicked.connect(self.show_hint)
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self.hint_button)
+        hint_row.addStretch(1)
+        layout.addLayout(hint_row)
+        layout.addWidget(self.hint_view)
+        # Feedback, hidden until checked.
+        self.feedback = QWidget(self)
+        fb = QVBoxLayout(self.feedback)
+        fb.setContentsMargins(0, 4, 0, 0)
+        fb.setSpacing(8)
+        self.banner = label("", wrap=True)
+        fb.addWidget(self.banner)
+        fb.addWidget(label("Key points", "h2"))
+        self.point_labels: list[QLabel] = []
+        for point in q.key_points:
+            lab = label(point.text, wrap=True)
+            lab.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+            self.point_labels.append(lab)
+            fb.addWidget(lab)
+        fb.addWidget(label("Model answer", "h2"))
+        self.answer = RichView(env, self.feedback, auto_height=True)
+        self.answer.setAccessibleName("Model answer")
+        self.answer.set_bank_html(q.answer_html)
+        fb.addWidget(self.answer)
+        self.rating_prompt = label("How well did you know it? (keys 1–4)", "h2")
+        fb.addWidget(self.rating_prompt)
+        self.rating_group = QButtonGroup(self)
+        self.rating_group.setExclusive(True)
+        self.rating_buttons: dict[int, QPushButton] = {}
+        ratings = QHBoxLayout()
+        ratings.setSpacing(SPACING)
+        for r in Rating:
+            b = button(f"{int(r)}  {r.label}", accessible=f"Rate {r.label}")
+            b.setCheckable(True)
+            b.setProperty("rating", str(int(r)))
+            b.setMinimumWidth(110)
+            b.setToolTip(f"Press {int(r)}: record this answer as {r.label} and continue")
+            self.rating_group.addButton(b, int(r))
+            self.rating_buttons[int(r)] = b
+            b.clicked.connect(lambda _c=False, value=int(r): self.rated.emit(value))
+            ratings.addWidget(b)
+        ratings.addStretch(1)
+        fb.addLayout(ratings)
+        self.suggestion = label("", "muted", wrap=True)
+        fb.addWidget(self.suggestion)
+        self.feedback.hide()
+        layout.addWidget(self.feedback)
+
+    def show_hint(self) -> None:
+        if self.question.hint_html:
+            self.hint_view.show()
+            self.hint_button.setEnabled(False)
+
+    def show_feedback(self, result: RecallResult, gave_up: bool) -> None:
+        self.editor.setReadOnly(True)
+        if gave_up and not self.editor.toPlainText().strip():
+            self.editor.setPlainText("(I don't know)")
+        self.hint_button.setEnabled(False)
+        for lab, p in zip(self.point_labels, result.points, strict=True):
+            mark, role, word = (OK_MARK, "ok", "covered") if p.hit else (BAD_MARK, "bad",
+                                                                         "missed")
+            lab.setText(f"{mark} {word}: {p.text}")
+            lab.setProperty("role", role)
+            lab.setAccessibleName(f"{word}: {p.text}")
+            theme.repolish(lab)
+        n, hits = len(result.points), result.hits
+        if gave_up:
+            self.banner.setText("Answer revealed — recorded as Again. Read the model answer, "
+                                "then press Enter to continue.")
+            self.banner.setProperty("role", "banner-info")
+            suggested = int(Rating.AGAIN)
+        else:
+            good = result.suggested >= Rating.GOOD
+            mark = OK_MARK if good else BAD_MARK
+            self.banner.setText(f"{mark} You covered {hits} of {n} key points.")
+            self.banner.setProperty("role", "banner-ok" if good else "banner-bad")
+            suggested = int(result.suggested)
+        theme.repolish(self.banner)
+        name = Rating(suggested).label
+        self.suggestion.setText(
+            f"Suggested: {name} (preselected — Enter accepts it). The checker only "
+            f"suggests; pick what matches how well you really knew it.")
+        self.rating_buttons[suggested].setChecked(True)
+        self.feedback.show()
+        self.rating_buttons[suggested].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def selected_rating(self) -> int:
+        return max(1, self.rating_group.checkedId())
+
+
+# -- the page -------------------------------------------------------------------------
+class SessionPage(QWidget):
+    """Runs one drill session. Emits :attr:`finished` or :attr:`abandoned` at the end."""
+
+    finished = Signal(object)  # the Session
+    abandoned = Signal(object)  # the Session
+    answered = Signal(str)  # question id, after the answer is recorded
+
+    def __init__(self, ctx: AppContext, env: RichEnv, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.env = env
+        self.session: Session | None = None
+        self.state = "idle"  # idle | asking | answered
+        self.panel: McqPanel | RecallPanel | None = None
+        self.setAccessibleName("Question")
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        # Header: position, topic, difficulty, kind, flag.
+        header = QWidget()
+        hl = QVBoxLayout(header)
+        hl.setContentsMargins(MARGIN, MARGIN // 2 + 4, MARGIN, 8)
+        hl.setSpacing(8)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        self.position = label("", "h2")
+        self.position.setAccessibleName("Position in drill")
+        self.topic_chip = label("", "chip")
+        self.difficulty_chip = label("", "chip")
+        self.kind_chip = label("", "chip")
+        self.flag_button = button(f"{FLAG_MARK} Flag", tip=f"Flag this question for later "
+                                  f"({shortcut_text('Ctrl+D')}); Browse can list flagged ones",
+                                  accessible="Flag for later")
+        self.flag_button.setCheckable(True)
+        self.flag_button.toggled.connect(self._flag_toggled)
+        for w in (self.position, self.topic_chip, self.difficulty_chip, self.kind_chip):
+            top.addWidget(w)
+        top.addStretch(1)
+        top.addWidget(self.flag_button)
+        hl.addLayout(top)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName("Drill progress")
+        hl.addWidget(self.bar)
+        outer.addWidget(header)
+
+        # Body: prompt and the kind-specific panel, in one scroll area.
+        self.scroll, self.body = scroll_column()
+        self.scroll.setAccessibleName("Question content")
+        self.prompt = RichView(env, auto_height=True)
+        self.prompt.setAccessibleName("Question prompt")
+        self.body.addWidget(self.prompt)
+        self.panel_holder = QVBoxLayout()
+        self.panel_holder.setContentsMargins(0, 0, 0, 0)
+        self.body.addLayout(self.panel_holder)
+        self.body.addStretch(1)
+        outer.addWidget(self.scroll, 1)
+
+        # Footer: secondary actions left, the primary one right.
+        footer = QFrame()
+        footer.setObjectName("footer")
+        fl = QHBoxLayout(footer)
+        fl.setContentsMargins(MARGIN, 10, MARGIN, 14)
+        fl.setSpacing(SPACING)
+        self.end_button = button(f"End drill ({shortcut_text('Esc')})", accessible="End drill")
+        self.skip_button = button(f"&Skip ({shortcut_text('Ctrl+Shift+S')})",
+                                  accessible="Skip question")
+        self.dont_know_button = button(f"I don't know ({shortcut_text('Ctrl+R')})",
+                                       tip="Reveal the answer; recorded as Again",
+                                       accessible="I don't know")
+        self.primary_button = button("Submit", primary=True, accessible="Submit answer")
+        self.primary_button.setMinimumWidth(180)
+        self.status = label("", "muted")
+        for w in (self.end_button, self.skip_button, self.dont_know_button):
+            fl.addWidget(w)
+        fl.addStretch(1)
+        fl.addWidget(self.status)
+        fl.addWidget(self.primary_button)
+        outer.addWidget(footer)
+
+        # Actions: shortcuts while focus is in this page; also listed in the menu.
+        self.act_primary = make_action(self, "Submit / continue", ENTER_KEYS)
+        self.act_check = make_action(self, "Check answer", CHECK_KEYS)
+        self.act_dont_know = make_action(self, "I don't know", ["Ctrl+R"])
+        self.act_hint = make_action(self, "Show hint", ["Ctrl+H"])
+        self.act_skip = make_action(self, "Skip question", ["Ctrl+Shift+S"])
+        self.act_flag = make_action(self, "Flag for later", ["Ctrl+D"])
+        self.act_flag.setCheckable(True)
+        self.act_end = make_action(self, "End drill…", ["Esc"])
+        self.digit_actions: list[QAction] = []
+        for n in range(1, MAX_CHOICES + 1):
+            a = make_action(self, f"Choose {n}", digit_keys(n))
+            a.triggered.connect(lambda _c=False, i=n: self._digit(i))
+            self.digit_actions.append(a)
+        self.act_primary.triggered.connect(self.primary)
+        self.act_check.triggered.connect(self.check)
+        self.act_dont_know.triggered.connect(self.dont_know)
+        self.act_hint.triggered.connect(self.hint)
+        self.act_skip.triggered.connect(self.skip)
+        self.act_flag.triggered.connect(lambda on: self.flag_button.setChecked(on))
+        self.act_end.triggered.connect(lambda: self.request_end())
+        self.primary_button.clicked.connect(self.primary)
+        self.skip_button.clicked.connect(self.skip)
+        self.dont_know_button.clicked.connect(self.dont_know)
+        self.end_button.clicked.connect(lambda: self.request_end())
+        self._update_actions()
+
+    def menu_actions(self) -> list[QAction | None]:
+        """What the main window lists in its Question menu (None = separator)."""
+        return [self.act_primary, self.act_check, self.act_dont_know, self.act_hint, None,
+                self.act_skip, self.act_flag, None, self.act_end]
+
+    # -- lifecycle -----------------------------------------------------------------
+    def start(self, session: Session) -> None:
+        self.session = session
+        self._show_current()
+
+    @property
+    def active(self) -> bool:
+        return self.session is not None and not self.session.finished
+
+    def _show_current(self) -> None:
+        s = self.session
+        assert s is not None
+        q = s.question
+        topic = self.ctx.bank.topic(q.topic)
+        self.position.setText(f"{s.index + 1} / {s.total}")
+        self.position.setAccessibleName(f"Question {s.index + 1} of {s.total}")
+        self.bar.setRange(0, s.total)
+        self.bar.setValue(s.index)
+        self.topic_chip.setText(topic.title if topic else q.topic)
+        self.difficulty_chip.setText(difficulty_name(q.difficulty))
+        self.kind_chip.setText(KIND_LABELS.get(q.kind, q.kind))
+        self.flag_button.blockSignals(True)
+        self.flag_button.setChecked(q.id in self.ctx.progress.flagged_ids())
+        self.flag_button.blockSignals(False)
+        self._sync_flag_text()
+        self.prompt.set_bank_html(q.prompt_html)
+        if self.panel is not None:
+            clear_layout(self.panel_holder)
+        self.panel = McqPanel(self.env, q) if q.kind == "mcq" else RecallPanel(self.env, q)
+        if isinstance(self.panel, McqPanel):
+            self.panel.selection_changed.connect(self._update_actions)
+        else:
+            self.panel.rated.connect(self.rate)
+        self.panel_holder.addWidget(self.panel)
+        self.state = "asking"
+        self.status.setText("")
+        self._update_actions()
+        self.scroll.verticalScrollBar().setValue(0)
+        if isinstance(self.panel, McqPanel):
+            self.panel.focus_first()
+        else:
+            self.panel.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _update_actions(self) -> None:
+        p = self.panel
+        asking = self.state == "asking"
+        answered = self.state == "answered"
+        mcq = isinstance(p, McqPanel)
+        recall = isinstance(p, RecallPanel)
+        can_submit = asking and mcq and bool(p.chosen()) if isinstance(p, McqPanel) else False
+        self.act_primary.setEnabled(can_submit or answered)
+        self.primary_button.setEnabled(can_submit or answered or (asking and recall))
+        if asking and recall:
+            self.primary_button.setText(f"Check answer ({shortcut_text('Ctrl+Return')})")
+            self.primary_button.setAccessibleName("Check answer")
+        elif asking:
+            self.primary_button.setText(f"Submit ({shortcut_text('Return')})")
+            self.primary_button.setAccessibleName("Submit answer")
+        else:
+            last = self.session is not None and self.session.index + 1 >= self.session.total
+            word = "Finish" if last else "Continue"
+            self.primary_button.setText(f"{word} ({shortcut_text('Return')})")
+            self.primary_button.setAccessibleName(word)
+        self.act_check.setEnabled(asking and recall)
+        self.act_dont_know.setEnabled(asking and recall)
+        self.dont_know_button.setVisible(recall)
+        self.dont_know_button.setEnabled(asking and recall)
+        self.act_hint.setEnabled(asking and recall and bool(p and p.question.hint_html))
+        self.act_skip.setEnabled(asking)
+        self.skip_button.setEnabled(asking)
+        self.act_flag.setEnabled(self.state != "idle")
+        self.flag_button.setEnabled(self.state != "idle")
+        self.act_end.setEnabled(self.state != "idle")
+        self.end_button.setEnabled(self.state != "idle")
+        for n, a in enumerate(self.digit_actions, start=1):
+            if mcq and asking:
+                a.setEnabled(n <= len(p.question.choices) if p else False)
+            else:
+                a.setEnabled(recall and answered and n <= 4)
+
+    # -- what the learner does -------------------------------------------------------
+    def primary(self) -> None:
+        p = self.panel
+        if self.state == "asking" and isinstance(p, McqPanel):
+            self.submit()
+        elif self.state == "asking" and isinstance(p, RecallPanel):
+            self.check()
+        elif self.state == "answered" and isinstance(p, RecallPanel):
+            self.rate(p.selected_rating())
+        elif self.state == "answered":
+            self.advance()
+
+    def submit(self) -> None:
+        p = self.panel
+        if self.state != "asking" or not isinstance(p, McqPanel) or self.session is None:
+            return
+        chosen = p.chosen()
+        if not chosen:
+            self.status.setText("Choose an answer first")
+            return
+        result = self.session.answer_mcq(chosen)  # recorded before we show anything
+        self._recorded()
+        p.show_feedback(result)
+        self.state = "answered"
+        self._update_actions()
+        self.primary_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def check(self) -> None:
+        p = self.panel
+        if self.state != "asking" or not isinstance(p, RecallPanel) or self.session is None:
+            return
+        result = self.session.check_recall(p.editor.toPlainText())
+        self._recorded()
+        self._show_recall(p, result, gave_up=False)
+
+    def dont_know(self) -> None:
+        p = self.panel
+        if self.state != "asking" or not isinstance(p, RecallPanel) or self.session is None:
+            return
+        result = self.session.give_up()
+        self._recorded()
+        self._show_recall(p, result, gave_up=True)
+
+    def _show_recall(self, p: RecallPanel, result: RecallResult, gave_up: bool) -> None:
+        self.state = "answered"
+        p.show_feedback(result, gave_up)
+        self._update_actions()
+
+    def hint(self) -> None:
+        if isinstance(self.panel, RecallPanel):
+            self.panel.show_hint()
+
+    def rate(self, rating: int) -> None:
+        p = self.panel
+        if self.state != "answered" or not isinstance(p, RecallPanel) or self.session is None:
+            return
+        p.rating_buttons[rating].setChecked(True)
+        if rating != self.session.outcome.rating:
+            self.session.rate(rating)
+            self.ctx.hooks.progress_changed.fire()
+        self.advance()
+
+    def _digit(self, n: int) -> None:
+        if isinstance(self.panel, McqPanel) and self.state == "asking":
+            self.panel.press(n - 1)
+        elif isinstance(self.panel, RecallPanel) and self.state == "answered":
+            self.rate(n)
+
+    def skip(self) -> None:
+        if self.state != "asking" or self.session is None:
+            return
+        if self.session.skip():
+            self._show_current()
+        else:
+            self._finish()
+
+    def advance(self) -> None:
+        if self.session is None:
+            return
+        if self.session.next():
+            self._show_current()
+        else:
+            self._finish()
+
+    def _finish(self) -> None:
+        self.state = "idle"
+        self._update_actions()
+        self.finished.emit(self.session)
+
+    def _recorded(self) -> None:
+        assert self.session is not None
+        self.ctx.hooks.progress_changed.fire()
+        self.answered.emit(self.session.outcome.question_id)
+
+    def _flag_toggled(self, on: bool) -> None:
+        if self.session is None or self.state == "idle":
+            return
+        self.ctx.progress.set_flag(self.session.question.id, on)
+        self.act_flag.setChecked(on)
+        self._sync_flag_text()
+        self.ctx.hooks.progress_changed.fire()
+
+    def _sync_flag_text(self) -> None:
+        on = self.flag_button.isChecked()
+        self.flag_button.setText(f"{FLAG_MARK} Flagged" if on else f"{FLAG_MARK} Flag")
+        self.act_flag.setChecked(on)
+
+    def request_end(self, then: Callable[[], None] | None = None) -> None:
+        """Esc: ask before abandoning; answers already given are kept."""
+        if self.session is None or self.state == "idle":
+            if then:
+                then()
+            return
+        s = self.session
+        done = sum(o.status == "answered" for o in s.outcomes)
+
+        def end() -> None:
+            self.state = "idle"
+            self._update_actions()
+            self.abandoned.emit(s)
+            if then:
+                then()
+
+        ask(self, "End this drill?",
+            f"End this drill now? You answered {done} of {s.total} questions.",
+            "End drill", end, no="Keep going",
+            informative="Answers you already gave are kept.")
+
+    def focus_content(self) -> None:
+        if isinstance(self.panel, McqPanel) and self.state == "asking":
+            self.panel.focus_first()
+        elif isinstance(self.panel, RecallPanel) and self.state == "asking":
+            self.panel.editor.setFocus()
+        else:
+            self.primary_button.setFocus()
+

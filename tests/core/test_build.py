@@ -1,0 +1,205 @@
+"""Bank builder and reader: atomic, deterministic, pre-rendered, sanitized, searchable."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop_quiz.core.bank import Bank, Filter
+from desktop_quiz.core.bankbuild import (
+    BANK_SCHEMA_VERSION,
+    BUILDER_VERSION,
+    build_bank,
+    is_stale,
+    read_meta,
+)
+from desktop_quiz.core.render import Renderer, sanitize
+from desktop_quiz.core.source import SourceError
+from tests.conftest import run_cli
+
+
+def test_meta_table(fixture_bank: Path) -> None:
+    meta = read_meta(fixture_bank)
+    assert meta["schema_version"] == str(BANK_SCHEMA_VERSION)
+    assert meta["builder_version"] == BUILDER_VERSION
+    assert meta["question_count"] == "4"
+    assert len(meta["source_hash"]) == 64
+
+
+def test_build_is_deterministic(fixture_source: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    build_bank(fixture_source, a)
+    build_bank(fixture_source, b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_failed_build_leaves_previous_bank_untouched(fixture_source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bank.sqlite"
+    build_bank(fixture_source, out)
+    before = out.read_bytes()
+    (fixture_source / "alpha" / "broken.md").write_text("no front matter\n")
+    with pytest.raises(SourceError):
+        build_bank(fixture_source, out)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bank")) == [
+        "bank.sqlite"]  # no temp files left behind
+
+
+def test_stale_check_follows_content(fixture_source: Path, fixture_bank: Path) -> None:
+    assert not is_stale(fixture_source, fixture_bank)
+    path = fixture_source / "alpha" / "gap-remedy.md"
+    path.write_text(path.read_text().replace("Which change", "Which single change"))
+    assert is_stale(fixture_source, fixture_bank)
+
+
+def test_html_is_prerendered_with_code_tables_and_math(fixture_bank: Path) -> None:
+    bank = Bank(fixture_bank)
+    q = bank.question("l1-vs-l2")
+    assert "<table>" in q.answer_html and "<td>sparse</td>" in q.answer_html
+    assert '<pre style="background-color:' in q.answer_html  # highlighted code block
+    assert "<span style=" in q.answer_html  # Pygments inline styles
+    imgs = [s.split('"')[0] for s in q.answer_html.split('src="math:')[1:]]
+    assert len(imgs) == 2  # one inline, one display formula
+    for key in imgs:
+        svg = bank.math_svg(key)
+        assert svg is not None and svg.startswith("<svg") and 'fill="black"' in svg
+    assert "$" not in q.answer_html
+
+
+def test_each_distinct_formula_is_stored_once(fixture_source: Path, tmp_path: Path) -> None:
+    extra = (fixture_source / "alpha" / "gap-remedy.md").read_text().replace(
+        "High variance", "Again $\\text{Bias}^2 + \\text{Var}$ and $\\text{Bias}^2 + \\text{Var}$.")
+    (fixture_source / "beta" / "gap-copy.md").write_text(extra)
+    out = tmp_path / "b.sqlite"
+    build_bank(fixture_source, out)
+    db = sqlite3.connect(out)
+    texes = [r[0] for r in db.execute("SELECT tex FROM math")]
+    assert texes.count("\\text{Bias}^2 + \\text{Var}") == 1
+
+
+def test_sanitizer_drops_scripts_handlers_and_remote_urls() -> None:
+    dirty = ('<p onclick="x()">hi<script>alert(1)</script><a href="https://evil.example/">l</a>'
+             '<img src="https://evil.example/t.png"><img src="math:abc"></p>')
+    clean = sanitize(dirty)
+    assert "script" not in clean and "onclick" not in clean
+    assert "evil.example" not in clean
+    assert 'src="math:abc"' in clean
+
+
+def test_raw_html_in_markdown_is_neutralized() -> None:
+    html = Renderer().html('Text <script>alert("x")</script> <b onmouseover="y">b</b>')
+    assert "<script" not in html and "onmouseover" not in html
+
+
+def test_filters_and_full_text_search(fixture_bank: Path) -> None:
+    bank = Bank(fixture_bank)
+    assert bank.count() == 4
+    assert bank.query(Filter(kinds=("mcq",))) == ["gap-remedy", "pick-metrics"]
+    assert bank.query(Filter(topics=("beta",), kinds=("recall",))) == ["bias-definition"]
+    assert bank.query(Filter(difficulties=(3,))) == ["pick-metrics"]
+    assert bank.query(Filter(tags=("seed",))) == ["gap-remedy", "l1-vs-l2"]
+    assert bank.query(Filter(ids=("l1-vs-l2", "nope"))) == ["l1-vs-l2"]
+    assert bank.query(Filter(ids=())) == []
+    # prefix, stemmed and multi-word search; FTS syntax in user text is harmless
+    assert set(bank.query(Filter(text="regulariz"))) == {"l1-vs-l2", "gap-remedy"}
+    assert "l1-vs-l2" in bank.query(Filter(text="regularizing"))
+    assert bank.query(Filter(text="negatives precision")) == ["pick-metrics"]
+    assert bank.query(Filter(text='"AND OR ( *')) == []
+
+
+def test_bank_is_opened_read_only(fixture_bank: Path) -> None:
+    bank = Bank(fixture_bank)
+    with pytest.raises(sqlite3.OperationalError):
+        bank._db.execute("DELETE FROM questions")
+
+
+def test_missing_bank_has_a_clear_error(tmp_path: Path) -> None:
+    from desktop_quiz.core.bank import BankError
+
+    with pytest.raises(BankError, match="missing"):
+        Bank(tmp_path / "nope.sqlite")
+    (tmp_path / "junk.sqlite").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(BankError, match="unreadable"):
+        Bank(tmp_path / "junk.sqlite")
+
+
+def test_real_bank_no_change_check_is_fast(bank_path: Path) -> None:
+    """Functional check only (the 0.2 s budget is measured by `desktop-quiz bench`)."""
+    from tests.conftest import QUESTIONS
+
+    assert not is_stale(QUESTIONS, bank_path)
+
+
+# -- the command line, as real subprocesses --------------------------------------------
+def test_cli_build_reports_path_line_errors(fixture_source: Path, tmp_path: Path) -> None:
+    (fixture_source / "alpha" / "broken.md").write_text(
+        "---\nkind: mcq\ndifficulty: 5\ntags: []\n---\n\n## Prompt\n\nQ?\n")
+    out = tmp_path / "out.sqlite"
+    result = run_cli("bank", "build", "--source", str(fixture_source), "--out", str(out))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert f"{fixture_source}/alpha/broken.md:3: difficulty must be" in lines[0] or any(
+        line.startswith(f"{fixture_source}/alpha/broken.md:3: difficulty") for line in lines)
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_cli_build_check_stats_and_dump(fixture_source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.sqlite"
+    built = run_cli("bank", "build", "--source", str(fixture_source), "--out", str(out))
+    assert built.returncode == 0, built.stderr
+    assert run_cli("bank", "check", "--source", str(fixture_source)).returncode == 0
+
+    stats = json.loads(run_cli("bank", "stats", "--json", "--bank", str(out)).stdout)
+    assert stats == {
+        "questions": 4,
+        "by_kind": {"mcq": 2, "recall": 2},
+        "by_difficulty": {"1": 1, "2": 2, "3": 1},
+        "by_topic": {"alpha": {"mcq": 1, "recall": 1, "total": 2},
+                     "beta": {"mcq": 1, "recall": 1, "total": 2}},
+    }
+    dump = json.loads(run_cli("bank", "dump", "--json", "--bank", str(out)).stdout)
+    assert [d["id"] for d in dump] == ["gap-remedy", "l1-vs-l2", "bias-definition",
+                                       "pick-metrics"]
+    first = dump[0]
+    assert set(first) == {"id", "topic", "kind", "difficulty", "tags", "prompt", "answer",
+                          "choices", "key_points", "hint", "references"}
+    assert first["choices"][1] == {"text": "Add regularization", "correct": True,
+                                   "explanation": "The gap is variance; regularization reduces it."}
+    l1 = dump[1]
+    assert l1["key_points"][0]["alternatives"] == ["l1", "lasso", "absolute value",
+                                                  "absolute weights"]
+    assert l1["hint"].startswith("Think about")
+
+
+def test_cli_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    result = run_cli("bank", "stats", "--bank", str(tmp_path / "missing.sqlite"))
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "missing" in result.stderr
+    result = run_cli("bank", "check", "--source", str(tmp_path))
+    assert result.returncode != 0 and "not a question folder" in result.stderr
+
+
+def test_cli_version() -> None:
+    from desktop_quiz import __version__
+
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"desktop-quiz {__version__}"
+
+
+def test_rebuild_reuses_formulas_and_matches_a_fresh_build(
+    fixture_source: Path, tmp_path: Path
+) -> None:
+    incremental, fresh = tmp_path / "inc.sqlite", tmp_path / "fresh.sqlite"
+    build_bank(fixture_source, incremental)
+    path = fixture_source / "alpha" / "gap-remedy.md"
+    path.write_text(path.read_text().replace("$10^9$", "$10^{12}$"))
+    build_bank(fixture_source, incremental)  # reuses the untouched formulas
+    build_bank(fixture_source, fresh)
+    assert incremental.read_bytes() == fresh.read_bytes()
+    texes = {r[0] for r in sqlite3.connect(fresh).execute("SELECT tex FROM math")}
+    assert "10^{12}" in texes and "10^9" not in texes
