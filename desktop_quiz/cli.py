@@ -106,6 +106,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # last resort: one line for the user, details in the log
+        log = _log_exception()
+        print(f"desktop-quiz: unexpected error: {type(exc).__name__}: {exc}"
+              + (f" (details in {log})" if log else ""), file=sys.stderr)
+        return 2
+
+
+def _log_exception() -> Path | None:
+    """Append the current traceback to the data folder's error log; returns its path."""
+    import traceback
+
+    try:
+        from desktop_quiz.core import paths
+
+        log = paths.default_data_dir() / "errors.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as f:
+            f.write(traceback.format_exc() + "\n")
+        return log
+    except OSError:
+        return None
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -221,13 +242,13 @@ def _data(args: argparse.Namespace) -> int:
     for candidate in candidates:
         if not candidate.is_file():
             raise CliError(f"{candidate}: no such backup")
+        info = backup.describe(candidate)
         try:
             safety = backup.restore(data_dir, candidate)
         except ValueError as exc:
             if args.backup:
                 raise CliError(str(exc)) from None
             continue
-        info = backup.describe(candidate)
         print(f"restored {candidate.name} ({info.answers} answers)"
               + (f"; the previous state was saved as {safety.name}" if safety else ""))
         return 0

@@ -68,7 +68,8 @@ def describe(path: Path) -> BackupInfo:
     return BackupInfo(path, taken, n)
 
 
-def backup_now(data_dir: Path, now: datetime | None = None) -> Path | None:
+def backup_now(data_dir: Path, now: datetime | None = None, prune_old: bool = True
+               ) -> Path | None:
     """Copy the progress database into the backup folder; None if there is nothing yet."""
     source = Path(data_dir) / PROGRESS_FILE
     if not source.is_file():
@@ -92,7 +93,8 @@ def backup_now(data_dir: Path, now: datetime | None = None) -> Path | None:
     finally:
         src.close()
     tmp.replace(target)
-    prune(data_dir, now)
+    if prune_old:
+        prune(data_dir, now)
     return target
 
 
@@ -146,8 +148,11 @@ def restore(data_dir: Path, backup: Path) -> Path | None:
     current = data_dir / PROGRESS_FILE
     safety = None
     if current.is_file() and quick_check(current) == "ok":
-        safety = backup_now(data_dir, datetime.now(timezone.utc) + timedelta(seconds=1))
+        # No pruning yet: it could delete the very backup being restored.
+        safety = backup_now(data_dir, datetime.now(timezone.utc) + timedelta(seconds=1),
+                            prune_old=False)
     _copy_database(backup, current)
+    prune(data_dir)
     return safety
 
 

@@ -134,6 +134,12 @@ def connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 5000")
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:  # refuse before changing anything, even the journal mode
+        conn.close()
+        raise StorageError(
+            f"progress.sqlite is from a newer desktop-quiz (schema {version}, this version "
+            f"knows {SCHEMA_VERSION}). Update the app; your data was not touched.")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")

@@ -1,0 +1,504 @@
+"""The main window: sidebar navigation, pages, menus, remembered geometry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from desktop_quiz import APP_DISPLAY_NAME, ORG_NAME, __version__
+from desktop_quiz.core.bank import Filter
+from desktop_quiz.core.context import AppContext
+from desktop_quiz.core.study import DrillSpec, Session, assemble
+from desktop_quiz.gui import theme
+from desktop_quiz.gui.browse import BrowsePage
+from desktop_quiz.gui.dialogs import notify
+from desktop_quiz.gui.drillsetup import DrillSetupPage
+from desktop_quiz.gui.home import HomePage
+from desktop_quiz.gui.mock import MockArea
+from desktop_quiz.gui.qt import (
+    QAction,
+    QApplication,
+    QGuiApplication,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSettings,
+    QSize,
+    QStackedWidget,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from desktop_quiz.gui.richtext import RichEnv
+from desktop_quiz.gui.session import SessionPage
+from desktop_quiz.gui.settings import SettingsPage
+from desktop_quiz.gui.summary import SummaryPage
+from desktop_quiz.gui.widgets import label, shortcut_text
+
+PAGES = ("home", "drill", "mock", "browse", "progress", "settings")
+PAGE_TITLES = {"home": "Home", "drill": "Drill", "mock": "Mock interview", "browse": "Browse",
+               "progress": "Progress", "settings": "Settings"}
+MIN_SIZE = QSize(960, 600)
+DEFAULT_SIZE = QSize(1240, 800)
+
+
+def window_settings() -> QSettings:
+    """Where window geometry lives (QSettings, not the data folder)."""
+    return QSettings(ORG_NAME, "desktop-quiz")
+
+
+class DrillArea(QStackedWidget):
+    """Drill setup → question view → summary."""
+
+    def __init__(self, ctx: AppContext, env: RichEnv, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setup = DrillSetupPage(ctx)
+        self.session_page = SessionPage(ctx, env)
+        self.summary = SummaryPage(ctx, env)
+        for w in (self.setup, self.session_page, self.summary):
+            self.addWidget(w)
+        self.setup.start_requested.connect(self.start)
+        self.session_page.finished.connect(lambda s: self._show_summary(s, abandoned=False))
+        self.session_page.abandoned.connect(self._abandoned)
+        self.summary.retry_missed.connect(lambda ids: self.start_ids(ids))
+        self.summary.new_drill.connect(self.show_setup)
+
+    @property
+    def active(self) -> bool:
+        return self.session_page.active and self.session_page.state != "idle"
+
+    def show_setup(self) -> None:
+        self.setup.refresh_count()
+        self.setCurrentWidget(self.setup)
+        self.setup.focus_content()
+
+    def start(self, spec: DrillSpec) -> bool:
+        ids = assemble(self.ctx.bank, spec, self.ctx.progress)
+        if not ids:
+            notify(self, "No questions", "No questions match this drill. Widen the filters.")
+            return False
+        session = Session(self.ctx.bank, self.ctx.progress, ids, mode=spec.mode, spec=spec)
+        self.setCurrentWidget(self.session_page)
+        self.session_page.start(session)
+        return True
+
+    def start_ids(self, ids: list[str], order: str = "random", mode: str = "drill") -> bool:
+        spec = DrillSpec(filter=Filter(ids=tuple(ids)), count=len(ids), order=order, mode=mode)
+        return self.start(spec)
+
+    def _show_summary(self, session: Session, abandoned: bool) -> None:
+        self.summary.show_session(session, abandoned=abandoned)
+        self.setCurrentWidget(self.summary)
+
+    def _abandoned(self, session: Session) -> None:
+        if any(o.status == "answered" for o in session.outcomes):
+            self._show_summary(session, abandoned=True)
+        else:
+            self.show_setup()
+
+    def focus_content(self) -> None:
+        page = self.currentWidget()
+        if page is self.session_page:
+            self.session_page.focus_content()
+        elif page is self.setup:
+            self.setup.focus_content()
+        else:
+            self.summary.retry_button.setFocus()
+
+
+class ProgressHolder(QWidget):
+    """Slot for the progress view, imported on first show (it loads matplotlib)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.view: QWidget | None = None
+        self._dirty = False
+        self.setAccessibleName("Progress")
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.on_drill_topic: Callable[[str], None] | None = None
+
+    def ensure_view(self) -> QWidget:
+        if self.view is None:
+            from desktop_quiz.gui.progress_view import ProgressView
+
+            view = ProgressView(self.ctx, self)
+            for name in ("drill_topic", "drill_requested"):  # optional "drill this" signal
+                signal = getattr(view, name, None)
+                if signal is not None and hasattr(signal, "connect") and self.on_drill_topic:
+                    signal.connect(self.on_drill_topic)
+                    break
+            self.layout_.addWidget(view)
+            self.view = view
+            self._dirty = False
+        return self.view
+
+    def progress_changed(self) -> None:
+        if self.view is None:
+            return
+        if self.isVisible():
+            self.view.refresh()  # type: ignore[attr-defined]
+        else:
+            self._dirty = True
+
+    def showEvent(self, event: object) -> None:
+        first = self.view is None
+        self.ensure_view()
+        if self._dirty and not first:
+            self.view.refresh()  # type: ignore[union-attr]
+            self._dirty = False
+        super().showEvent(event)  # type: ignore[arg-type]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, *, remember_geometry: bool = True):
+        super().__init__()
+        self.ctx = ctx
+        self.remember_geometry = remember_geometry
+        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.setMinimumSize(MIN_SIZE)
+        self.rich_env = RichEnv(ctx.bank, int(ctx.settings["font_size"]), self)
+        self.rich_env.theme = theme.current()
+        self._home_dirty = False
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        sidebar = QWidget()
+        sidebar.setObjectName("sidebar")
+        sidebar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        sidebar.setFixedWidth(208)
+        sl = QVBoxLayout(sidebar)
+        sl.setContentsMargins(0, 18, 0, 14)
+        sl.setSpacing(10)
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(18, 0, 12, 6)
+        icon_label = QLabel()
+        icon = QApplication.windowIcon()
+        if not icon.isNull():
+            icon_label.setPixmap(icon.pixmap(QSize(28, 28), self.devicePixelRatioF()))
+        title_row.addWidget(icon_label)
+        app_title = QLabel(APP_DISPLAY_NAME)
+        app_title.setObjectName("appTitle")
+        title_row.addWidget(app_title, 1)
+        sl.addLayout(title_row)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setAccessibleName("Navigation")
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for i, key in enumerate(PAGES, start=1):
+            item = QListWidgetItem(PAGE_TITLES[key])
+            item.setToolTip(f"{PAGE_TITLES[key]} ({shortcut_text(f'Ctrl+{i}')})")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        sl.addWidget(self.nav, 1)
+        version = label(f"version {__version__}", "muted")
+        version.setContentsMargins(20, 0, 0, 0)
+        sl.addWidget(version)
+        row.addWidget(sidebar)
+
+        self.stack = QStackedWidget()
+        self.home = HomePage(ctx)
+        self.drill = DrillArea(ctx, self.rich_env)
+        self.mock = MockArea(ctx, self.rich_env)
+        self.browse = BrowsePage(ctx, self.rich_env)
+        self.progress = ProgressHolder(ctx)
+        self.settings = SettingsPage(ctx, self.rich_env, busy=self.busy)
+        self.pages: dict[str, QWidget] = {
+            "home": self.home, "drill": self.drill, "mock": self.mock, "browse": self.browse,
+            "progress": self.progress, "settings": self.settings,
+        }
+        for key in PAGES:
+            self.stack.addWidget(self.pages[key])
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._wire()
+        self._build_menus()
+        self.nav.setCurrentRow(0)
+        self._restore_geometry()
+
+    # -- wiring --------------------------------------------------------------------
+    def _wire(self) -> None:
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        h = self.home
+        h.review_due.connect(self.review_due)
+        h.quick_drill.connect(self.quick_drill)
+        h.custom_drill.connect(self.custom_drill)
+        h.mock_interview.connect(self.mock_interview)
+        h.topic_drill.connect(self.drill_topic)
+        h.topic_setup.connect(self.setup_topic)
+        self.browse.drill_requested.connect(lambda ids: self.start_ids(ids))
+        self.drill.summary.go_home.connect(lambda: self.show_page("home"))
+        self.mock.report.go_home.connect(lambda: self.show_page("home"))
+        self.drill.session_page.answered.connect(lambda _q: self._update_nav())
+        self.drill.session_page.finished.connect(lambda _s: self._update_nav())
+        self.drill.session_page.abandoned.connect(lambda _s: self._update_nav())
+        self.progress.on_drill_topic = self.drill_topic
+        self.ctx.hooks.progress_changed.connect(self._progress_changed)
+        self.ctx.hooks.settings_changed.connect(self._settings_changed)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
+
+    def _unwire(self) -> None:
+        self.ctx.hooks.progress_changed.disconnect(self._progress_changed)
+        self.ctx.hooks.settings_changed.disconnect(self._settings_changed)
+        try:
+            QGuiApplication.styleHints().colorSchemeChanged.disconnect(
+                self._system_scheme_changed)
+        except (RuntimeError, TypeError):
+            pass
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._add(file_menu, "&New drill…", "Ctrl+N", self.custom_drill)
+        self._add(file_menu, "&Quick drill", "Ctrl+Shift+N", self.quick_drill)
+        self._add(file_menu, "&Review due", "Ctrl+Shift+R", self.review_due)
+        self._add(file_menu, "&Mock interview…", "Ctrl+M", self.mock_interview)
+        file_menu.addSeparator()
+        self._add(file_menu, "&Open data folder", "", self.settings.open_data_folder)
+        self._add(file_menu, "&Back up now", "", self.settings.backup_now)
+        file_menu.addSeparator()
+        quit_action = self._add(file_menu, "&Quit", "Ctrl+Q", self.close)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        go = bar.addMenu("&Go")
+        for i, key in enumerate(PAGES, start=1):
+            keys = [f"Ctrl+{i}"] + (["Ctrl+,"] if key == "settings" else [])
+            self._add(go, PAGE_TITLES[key], keys, lambda k=key: self.show_page(k))
+        go.addSeparator()
+        self._add(go, "&Find question…", "Ctrl+F", self.find)
+
+        self.question_menu = bar.addMenu("&Question")
+        for a in self.drill.session_page.menu_actions():
+            if a is None:
+                self.question_menu.addSeparator()
+            else:
+                self.question_menu.addAction(a)
+        self.question_menu.addSeparator()
+        hint = QAction("Choose an answer: 1–6 · Rate a recall answer: 1–4", self)
+        hint.setEnabled(False)
+        self.question_menu.addAction(hint)
+
+        help_menu = bar.addMenu("&Help")
+        self._add(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts)
+        about = self._add(help_menu, f"&About {APP_DISPLAY_NAME}", "", self.show_about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _add(self, menu: QMenu, text: str, keys: str | list[str],
+             slot: Callable[[], object]) -> QAction:
+        a = QAction(text, self)
+        seqs = [keys] if isinstance(keys, str) and keys else (keys or [])
+        if seqs:
+            a.setShortcuts([QKeySequence(k) for k in seqs])
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a.triggered.connect(lambda _c=False: slot())
+        menu.addAction(a)
+        self.addAction(a)  # shortcuts work even with the menu bar hidden
+        return a
+
+    # -- navigation ------------------------------------------------------------------
+    def show_page(self, key: str) -> None:
+        self.nav.setCurrentRow(PAGES.index(key))
+        page = self.pages[key]
+        focus = getattr(page, "focus_content", None)
+        if callable(focus):
+            focus()
+
+    def current_page(self) -> str:
+        return PAGES[self.stack.currentIndex()]
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = PAGES[row]
+        self.stack.setCurrentIndex(row)
+        if key == "home" and self._home_dirty:
+            self._home_dirty = False
+            self.home.refresh()
+        if key == "drill" and self.drill.currentWidget() is self.drill.setup:
+            self.drill.setup.refresh_count()
+        if key == "mock" and self.mock.currentWidget() is self.mock.setup:
+            self.mock.setup.reset()
+        self.question_menu.setEnabled(key == "drill" and self.drill.currentWidget()
+                                      is self.drill.session_page)
+        self.setWindowTitle(f"{PAGE_TITLES[key]} — {APP_DISPLAY_NAME}")
+
+    def _update_nav(self) -> None:
+        item = self.nav.item(PAGES.index("drill"))
+        page = self.drill.session_page
+        s = page.session
+        if self.drill.active and s is not None:
+            item.setText(f"Drill  ·  {s.index + 1} / {s.total}")
+        else:
+            item.setText(PAGE_TITLES["drill"])
+        self.question_menu.setEnabled(self.current_page() == "drill"
+                                      and self.drill.currentWidget() is page)
+
+    def busy(self) -> bool:
+        return self.drill.active or self.mock.active
+
+    # -- starting things --------------------------------------------------------------
+    def _when_free(self, then: Callable[[], None]) -> None:
+        """Run ``then`` now, or after the learner agrees to end the running drill."""
+        if self.drill.active:
+            self.show_page("drill")
+            self.drill.session_page.request_end(then=then)
+        elif self.mock.active:
+            self.show_page("mock")
+            notify(self, "Mock interview running",
+                   "Finish or end the mock interview (Esc) before starting something else.")
+        else:
+            then()
+
+    def start_spec(self, spec: DrillSpec) -> None:
+        def go() -> None:
+            self.show_page("drill")
+            self.drill.start(spec)
+            self._update_nav()
+
+        self._when_free(go)
+
+    def start_ids(self, ids: list[str], order: str = "random", mode: str = "drill") -> None:
+        spec = DrillSpec(filter=Filter(ids=tuple(ids)), count=len(ids), order=order, mode=mode)
+        self.start_spec(spec)
+
+    def quick_drill(self) -> None:
+        self.start_spec(DrillSpec(count=int(self.ctx.settings["drill_size"]), order="due-first"))
+
+    def review_due(self) -> None:
+        due = self.ctx.progress.due_ids()
+        if not due:
+            notify(self, "Nothing due", "No questions are due for review right now.")
+            return
+        count = min(len(due), int(self.ctx.settings["drill_size"]))
+        self.start_spec(DrillSpec(filter=Filter(ids=tuple(due)), count=count,
+                                  order="due-first", mode="review"))
+
+    def drill_topic(self, slug: str) -> None:
+        self.start_spec(DrillSpec(filter=Filter(topics=(slug,)),
+                                  count=int(self.ctx.settings["drill_size"]),
+                                  order="weak-first"))
+
+    def custom_drill(self) -> None:
+        def go() -> None:
+            self.show_page("drill")
+            self.drill.show_setup()
+
+        if self.drill.active:
+            self.show_page("drill")
+        else:
+            go()
+
+    def setup_topic(self, slug: str) -> None:
+        def go() -> None:
+            self.drill.setup.preset(topics=[slug])
+            self.show_page("drill")
+            self.drill.show_setup()
+
+        self._when_free(go)
+
+    def mock_interview(self) -> None:
+        if not self.mock.active and not self.drill.active:
+            self.mock.show_setup()
+        self.show_page("mock")
+
+    def find(self) -> None:
+        self.show_page("browse")
+        self.browse.focus_content()
+
+    # -- hooks -----------------------------------------------------------------------
+    def _progress_changed(self) -> None:
+        if self.current_page() == "home":
+            self.home.refresh()
+        else:
+            self._home_dirty = True
+        self.browse.mark_dirty()
+        self.progress.progress_changed()
+
+    def _settings_changed(self, name: str) -> None:
+        self.settings.sync(name)
+        if name == "theme":
+            self.apply_theme()
+        elif name == "font_size":
+            self.rich_env.update(font_size=int(self.ctx.settings["font_size"]))
+        elif name in ("drill_size", "mock_size", "mock_seconds"):
+            self.home.refresh()
+            if name == "drill_size" and self.drill.currentWidget() is not self.drill.setup:
+                self.drill.setup.count.setValue(int(self.ctx.settings["drill_size"]))
+
+    def apply_theme(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            t = theme.apply(app, str(self.ctx.settings["theme"]))
+            self.rich_env.update(th=t)
+
+    def _system_scheme_changed(self, *_args: object) -> None:
+        if self.ctx.settings["theme"] == "system":
+            self.apply_theme()
+
+    # -- help ------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        rows = [
+            ("Ctrl+1 … Ctrl+6", "Home, Drill, Mock interview, Browse, Progress, Settings"),
+            ("Ctrl+N / Ctrl+Shift+N", "New drill / quick drill"),
+            ("Ctrl+Shift+R", "Review due questions"),
+            ("Ctrl+M", "Mock interview"),
+            ("Ctrl+F", "Find a question (Browse)"),
+            ("1 – 6", "Choose an answer (multiple choice)"),
+            ("Enter", "Submit / continue"),
+            ("Ctrl+Enter", "Check a free-recall answer; next question in a mock interview"),
+            ("1 – 4", "Rate a recall answer: Again, Hard, Good, Easy"),
+            ("Ctrl+R", "I don't know (reveal the answer)"),
+            ("Ctrl+H", "Show the hint"),
+            ("Ctrl+Shift+S", "Skip the question"),
+            ("Ctrl+D", "Flag the question for later"),
+            ("Esc", "End the drill or mock interview (asks first)"),
+        ]
+        text = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;&nbsp;</td><td>{v}</td></tr>"
+                       for k, v in rows)
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table cellpadding='3'>{text}</table>")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def show_about(self) -> None:
+        notify(self, f"About {APP_DISPLAY_NAME}",
+               f"{APP_DISPLAY_NAME} {__version__}",
+               informative="Offline drills for machine-learning interviews: multiple choice, "
+                           "free recall, spaced repetition (FSRS) and mock interviews.\n\n"
+                           f"Data folder: {self.ctx.data_dir}")
+
+    # -- geometry --------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = window_settings() if self.remember_geometry else None
+        geometry = settings.value("window/geometry") if settings else None
+        if geometry is not None and self.restoreGeometry(geometry):
+            return
+        screen = QGuiApplication.primaryScreen()
+        size = DEFAULT_SIZE
+        if screen is not None:
+            avail = screen.availableGeometry()
+            size = QSize(min(size.width(), avail.width()), min(size.height(), avail.height()))
+        self.resize(size)
+
+    def save_geometry(self) -> None:
+        if self.remember_geometry:
+            s = window_settings()
+            s.setValue("window/geometry", self.saveGeometry())
+            s.sync()
+
+    def closeEvent(self, event: object) -> None:
+        self.save_geometry()
+        self.mock.run.stop()
+        self._unwire()
+        super().closeEvent(event)  # type: ignore[arg-type]
