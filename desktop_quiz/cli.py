@@ -255,4 +255,12 @@ def _data(args: argparse.Namespace) -> int:
     raise CliError("every backup is damaged; nothing was restored")
 
 
-_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"data": _data}
+# -- gui tooling ----------------------------------------------------------------
+def _screenshots(args: argparse.Namespace) -> int:
+    from desktop_quiz.gui.screenshots import take
+
+    return take(args.dir, args.theme)
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "data": _data, "screenshots": _screenshots}

@@ -109,7 +109,8 @@ class Bank:
         )
 
     def has(self, qid: str) -> bool:
-        return self._db.execute("SELECT 1 FROM questions WHERE id = ?", (qid,)).fetchone() is not None
+        row = self._db.execute("SELECT 1 FROM questions WHERE id = ?", (qid,)).fetchone()
+        return row is not None
 
     def all_ids(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT id FROM questions ORDER BY position")]

@@ -18,8 +18,8 @@ import sqlite3
 import tempfile
 import zlib
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_quiz.core.model import Question, Topic
 
@@ -167,7 +167,7 @@ def _write(compiled: CompiledBank, path: Path) -> None:
     conn = sqlite3.connect(path)
     db = sqlite_utils.Database(conn)
     db.execute("PRAGMA journal_mode = OFF")
-    db["meta"].insert_all(
+    db.table("meta").insert_all(
         [
             {"key": "schema_version", "value": str(BANK_SCHEMA_VERSION)},
             {"key": "builder_version", "value": BUILDER_VERSION},
@@ -177,7 +177,7 @@ def _write(compiled: CompiledBank, path: Path) -> None:
         ],
         pk="key",
     )
-    db["topics"].insert_all(
+    db.table("topics").insert_all(
         (
             {
                 "slug": t.slug, "title": t.title, "grp": t.group, "description": t.description,
@@ -187,9 +187,10 @@ def _write(compiled: CompiledBank, path: Path) -> None:
         ),
         pk="slug",
     )
-    db["questions"].insert_all((_question_row(i, q) for i, q in enumerate(compiled.questions)),
-                               pk="id", foreign_keys=[("topic", "topics", "slug")])
-    db["choices"].insert_all(
+    db.table("questions").insert_all(
+        (_question_row(i, q) for i, q in enumerate(compiled.questions)),
+        pk="id", foreign_keys=[("topic", "topics", "slug")])
+    db.table("choices").insert_all(
         (
             {
                 "question_id": q.id, "position": i, "text": c.text, "correct": int(c.correct),
@@ -203,7 +204,7 @@ def _write(compiled: CompiledBank, path: Path) -> None:
         columns={"question_id": str, "position": int, "text": str, "correct": int,
                  "explanation": str, "text_html": str, "explanation_html": str},
     )
-    db["key_points"].insert_all(
+    db.table("key_points").insert_all(
         (
             {"question_id": q.id, "position": i, "text": k.text,
              "alternatives": json.dumps(list(k.alternatives))}
@@ -213,12 +214,12 @@ def _write(compiled: CompiledBank, path: Path) -> None:
         pk=("question_id", "position"),
         columns={"question_id": str, "position": int, "text": str, "alternatives": str},
     )
-    db["question_tags"].insert_all(
+    db.table("question_tags").insert_all(
         ({"question_id": q.id, "tag": t} for q in compiled.questions for t in q.tags),
         pk=("question_id", "tag"),
         columns={"question_id": str, "tag": str},
     )
-    db["math"].insert_all(
+    db.table("math").insert_all(
         (
             {"hash": f.hash, "tex": f.tex, "display": int(f.display),
              "svg": zlib.compress(f.svg.encode(), 9),
@@ -227,11 +228,12 @@ def _write(compiled: CompiledBank, path: Path) -> None:
             if f.hash in compiled.renderer.used
         ),
         pk="hash",
-        columns={"hash": str, "tex": str, "display": int, "svg": bytes, "width": int, "height": int},
+        columns={"hash": str, "tex": str, "display": int, "svg": bytes, "width": int,
+                 "height": int},
     )
-    db["questions"].create_index(["topic", "kind", "difficulty"])
-    db["question_tags"].create_index(["tag"])
-    db["questions"].enable_fts(["prompt", "answer", "search_extra"], fts_version="FTS5",
+    db.table("questions").create_index(["topic", "kind", "difficulty"])
+    db.table("question_tags").create_index(["tag"])
+    db.table("questions").enable_fts(["prompt", "answer", "search_extra"], fts_version="FTS5",
                                tokenize="unicode61 remove_diacritics 2")
     conn.commit()
     db.execute("VACUUM")

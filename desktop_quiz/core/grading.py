@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
+from typing import Any
 
 from desktop_quiz.core.model import Question
 
@@ -35,12 +36,14 @@ class Rating(IntEnum):
 
 
 STOP_WORDS = frozenset(
-    """a an the of to in on for and or but is are was were be been being it its this that
+    """
+    a an the of to in on for and or but is are was were be been being it its this that
     these those with as by at from into than then so such can could would should will
-    may might must do does did doing have has had having not no nor very more most
-    which who whom what when where why how i you we they he she them our your their
-    there here about over under also just only each any all both some own same other
-    if because while until up down out off again further once""".split()
+    may might must do does did doing have has had having not no nor very more most which
+    who whom what when where why how i you we they he she them our your their there here
+    about over under also just only each any all both some own same other if because
+    while until up down out off again further once
+    """.split()  # noqa: SIM905 - a word list reads better as prose
 )
 FUZZY_MIN_LEN = 5
 FUZZY_MIN_SCORE = 85.0
@@ -57,7 +60,7 @@ _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 @lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer() -> Any:
     import Stemmer
 
     return Stemmer.Stemmer("english")

@@ -59,15 +59,15 @@ class Scheduling:
 
     @staticmethod
     def due(card: Any) -> datetime:
-        return card.due  # type: ignore[no-any-return]
+        return card.due
 
     @staticmethod
     def stability(card: Any) -> float | None:
-        return card.stability  # type: ignore[no-any-return]
+        return card.stability
 
     @staticmethod
     def last_review(card: Any) -> datetime:
-        return card.last_review  # type: ignore[no-any-return]
+        return card.last_review
 
     def retrievability_of(self, stability: float | None, last_review: datetime,
                           now: datetime) -> float:

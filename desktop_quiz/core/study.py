@@ -38,7 +38,7 @@ ORDER_LABELS = {
 
 @dataclass(frozen=True)
 class DrillSpec:
-    filter: Filter = Filter()
+    filter: Filter = field(default_factory=Filter)
     count: int = 20
     order: str = "random"
     mode: str = "drill"  # drill | mock | review
@@ -180,7 +180,8 @@ class Session:
         q = self.question
         result = grade_recall(q, text)
         o = self.outcome
-        o.recall, o.score, o.rating, o.response = result, result.coverage, int(result.suggested), text
+        o.recall, o.score, o.response = result, result.coverage, text
+        o.rating = int(result.suggested)
         o.correct = result.suggested > Rating.AGAIN
         self._record(o, self.elapsed_ms())
         return result

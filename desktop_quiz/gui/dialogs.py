@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from desktop_quiz.gui.richtext import RichEnv, RichView
 from desktop_quiz.gui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -17,6 +16,7 @@ from desktop_quiz.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from desktop_quiz.gui.richtext import RichEnv, RichView
 
 
 def ask(parent: QWidget, title: str, text: str, yes: str, on_yes: Callable[[], None], *,

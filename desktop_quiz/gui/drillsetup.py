@@ -11,7 +11,7 @@ from desktop_quiz.core.bank import Filter
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.model import DIFFICULTIES, KINDS
 from desktop_quiz.core.study import ORDER_LABELS, ORDERS, DrillSpec
-from desktop_quiz.gui.compose import KIND_LABELS, difficulty_name
+from desktop_quiz.gui.compose import difficulty_name
 from desktop_quiz.gui.qt import (
     QButtonGroup,
     QCheckBox,

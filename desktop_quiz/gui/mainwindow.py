@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from desktop_quiz import APP_DISPLAY_NAME, ORG_NAME, __version__
@@ -90,6 +91,13 @@ class DrillArea(QStackedWidget):
     def start_ids(self, ids: list[str], order: str = "random", mode: str = "drill") -> bool:
         spec = DrillSpec(filter=Filter(ids=tuple(ids)), count=len(ids), order=order, mode=mode)
         return self.start(spec)
+
+    def start_ordered(self, ids: list[str], mode: str = "drill") -> None:
+        """A drill over exactly these questions, in this order."""
+        spec = DrillSpec(filter=Filter(ids=tuple(ids)), count=len(ids), mode=mode)
+        session = Session(self.ctx.bank, self.ctx.progress, list(ids), mode=mode, spec=spec)
+        self.setCurrentWidget(self.session_page)
+        self.session_page.start(session)
 
     def _show_summary(self, session: Session, abandoned: bool) -> None:
         self.summary.show_session(session, abandoned=abandoned)
@@ -249,11 +257,9 @@ class MainWindow(QMainWindow):
     def _unwire(self) -> None:
         self.ctx.hooks.progress_changed.disconnect(self._progress_changed)
         self.ctx.hooks.settings_changed.disconnect(self._settings_changed)
-        try:
+        with contextlib.suppress(RuntimeError, TypeError):
             QGuiApplication.styleHints().colorSchemeChanged.disconnect(
                 self._system_scheme_changed)
-        except (RuntimeError, TypeError):
-            pass
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

@@ -357,7 +357,8 @@ class MockReportPage(QWidget):
                               f"{'s' if len(answered) != 1 else ''}.")
         used = sum(o.duration_ms for o in answered)
         over = len(timed_out)
-        self.detail.setText(f"Time used {fmt_duration(used)} of {fmt_duration(seconds * 1000 * len(answered))}"
+        allowed = fmt_duration(seconds * 1000 * len(answered))
+        self.detail.setText(f"Time used {fmt_duration(used)} of {allowed}"
                             + (f" · time ran out on {over}" if over else "")
                             + " · answers were recorded with the checker's suggested rating.")
         parts = []

@@ -190,7 +190,7 @@ class RichView(QTextBrowser):
         self.setHtml(wrap_code_blocks(self.env.prepare(self._html)))
         self._fit()
 
-    def loadResource(self, type: int, url: QUrl | str) -> Any:  # noqa: A002 (Qt's name)
+    def loadResource(self, type: int, url: QUrl | str) -> Any:
         qurl = QUrl(url) if isinstance(url, str) else url
         if (type == QTextDocument.ResourceType.ImageResource.value
                 or type == QTextDocument.ResourceType.ImageResource) and qurl.scheme() == "math":

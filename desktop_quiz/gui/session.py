@@ -173,7 +173,7 @@ class McqPanel(QWidget):
         layout.setSpacing(8)
         self.instruction = label(
             "Select all that apply, then press Enter" if q.multi
-            else "Choose one answer (keys 1–{n}), then press Enter".format(n=len(q.choices)),
+            else f"Choose one answer (keys 1–{len(q.choices)}), then press Enter",
             "muted")
         if q.multi:
             self.instruction.setText(f"Select all that apply (more than one is correct) — "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop_quiz.gui.qt import QApplication, QColor, QGuiApplication, QPalette, Qt, QStyleFactory
+from desktop_quiz.gui.qt import QApplication, QColor, QGuiApplication, QPalette, QStyleFactory, Qt
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,8 @@ def test_key_point_without_accept_line(fixture_source: Path) -> None:
 
 @pytest.mark.parametrize("value", ["0", "4", "hard", "true"])
 def test_bad_difficulty(fixture_source: Path, value: str) -> None:
-    path = write(fixture_source, "alpha/bad-diff.md", MCQ.replace("difficulty: 2", f"difficulty: {value}"))
+    text = MCQ.replace("difficulty: 2", f"difficulty: {value}")
+    path = write(fixture_source, "alpha/bad-diff.md", text)
     line, msg = the_one(problems_for(fixture_source), path)
     assert line == 3 and "difficulty must be 1 (easy), 2 (medium) or 3 (hard)" in msg
 
@@ -136,7 +137,8 @@ def test_math_that_does_not_parse(fixture_source: Path) -> None:
 
 
 def test_empty_section(fixture_source: Path) -> None:
-    path = write(fixture_source, "alpha/empty-answer.md", MCQ.replace("## Answer\n\nRight.\n", "## Answer\n\n"))
+    text = MCQ.replace("## Answer\n\nRight.\n", "## Answer\n\n")
+    path = write(fixture_source, "alpha/empty-answer.md", text)
     problems = [p for p in problems_for(fixture_source) if p.startswith(str(path))]
     assert f"{path}:20: section '## Answer' is empty" in problems
 
@@ -164,7 +166,8 @@ def test_missing_front_matter_and_bad_id(fixture_source: Path) -> None:
 
 
 def test_unknown_front_matter_key(fixture_source: Path) -> None:
-    path = write(fixture_source, "alpha/extra-key.md", MCQ.replace("tags: [x]", "tags: [x]\nauthor: me"))
+    text = MCQ.replace("tags: [x]", "tags: [x]\nauthor: me")
+    path = write(fixture_source, "alpha/extra-key.md", text)
     line, msg = the_one(problems_for(fixture_source), path)
     assert line == 5 and "unknown front-matter key 'author'" in msg
 

@@ -72,7 +72,7 @@ def test_answers_are_stored_before_feedback_is_returned(
     with pytest.raises(RuntimeError):
         session.answer_mcq([0])  # no double answers
     session.next()
-    recall = session.check_recall("Lasso puts an absolute value penalty, ridge uses squared weights")
+    recall = session.check_recall("Lasso: an absolute value penalty; ridge: squared weights")
     assert recall.suggested is Rating.HARD
     assert stored_answers(data_dir)[-1] == ("l1-vs-l2", 1, int(Rating.HARD))
     session.rate(int(Rating.AGAIN))  # the learner overrides the suggestion

@@ -1,0 +1,245 @@
+"""``desktop-quiz screenshots DIR [--theme light|dark]``: every main screen to PNG.
+
+Runs offscreen at 1280×800 on a temporary data folder with realistic content: a
+week of earlier drills (imported as history, so some questions are due today),
+one drill answered through the study engine, and a few flagged questions. The
+screens are driven through the same widgets a person uses.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from desktop_quiz.core.context import AppContext
+from desktop_quiz.core.grading import Rating
+from desktop_quiz.core.model import Question
+from desktop_quiz.core.storage import Answer, utcnow
+
+SIZE = (1280, 800)
+SCREENS = ("home", "drill-setup", "mcq-question", "mcq-feedback", "recall-question",
+           "recall-feedback", "summary", "mock-interview", "mock-report", "browse",
+           "settings", "progress")
+RECALL_DEMO_TEXT = ("Regularization adds a penalty on the weights to the loss. L2 (ridge) "
+                    "shrinks all weights smoothly; L1 (lasso) can set some exactly to zero, "
+                    "so it also selects features.")
+
+
+def seed_history(ctx: AppContext, seed: int = 7, days: int = 9) -> None:
+    """A plausible week of earlier practice, through the storage API."""
+    rng = random.Random(seed)
+    bank = ctx.bank
+    ids = bank.all_ids()
+    topics_with = sorted({bank.question(i).topic for i in ids[:: max(1, len(ids) // 60)]})
+    favourite = topics_with[: max(3, len(topics_with) // 2)]
+    pool = [i for i in ids if bank.question(i).topic in favourite]
+    now = utcnow()
+    answers: list[Answer] = []
+    for day in range(days, 0, -1):
+        when = now - timedelta(days=day, hours=rng.randint(0, 5))
+        for n, qid in enumerate(rng.sample(pool, min(len(pool), rng.randint(8, 16)))):
+            q = bank.question(qid)
+            skill = 0.45 + 0.05 * (days - day) + (0.15 if favourite.index(q.topic) % 2 else 0)
+            right = rng.random() < min(0.9, skill)
+            rating = (rng.choice([Rating.GOOD, Rating.EASY]) if right
+                      else rng.choice([Rating.AGAIN, Rating.HARD]))
+            answers.append(Answer(
+                question_id=qid, kind=q.kind, answered_at=when + timedelta(seconds=40 * n),
+                correct=right if q.kind == "mcq" else rating > Rating.AGAIN,
+                score=1.0 if right else 0.0, rating=int(rating),
+                duration_ms=rng.randint(9_000, 80_000), mode="drill",
+                session_id=f"demo-{day}"))
+    ctx.progress.import_answers(answers)
+    for qid in rng.sample(pool, min(3, len(pool))):
+        ctx.progress.set_flag(qid, True)
+
+
+def showcase_ids(ctx: AppContext) -> tuple[str, str, list[str]]:
+    """An MCQ with math, a recall question with a hint, and a drill's worth of others."""
+    bank = ctx.bank
+    mcq = recall = ""
+    for qid in bank.all_ids():
+        q = bank.question(qid)
+        if not mcq and q.kind == "mcq" and not q.multi and len(q.choices) == 4 and (
+                "math:" in q.prompt_html + "".join(c.text_html for c in q.choices)):
+            mcq = qid
+        if not recall and q.kind == "recall" and q.hint_html and _short(q):
+            recall = qid
+        if mcq and recall:
+            break
+    ids = bank.all_ids()
+    mcq = mcq or next(i for i in ids if bank.question(i).kind == "mcq")
+    recall = recall or next(i for i in ids if bank.question(i).kind == "recall")
+    rng = random.Random(3)
+    others = [i for i in rng.sample(ids, min(len(ids), 30)) if i not in (mcq, recall)][:8]
+    return mcq, recall, others
+
+
+def _short(q: Question) -> bool:
+    return len(q.prompt) < 260
+
+
+def take(out_dir: Path, theme_name: str = "light") -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    from desktop_quiz.core.bank import BankError, open_default_bank
+    from desktop_quiz.core.source import SourceError
+
+    try:
+        bank = open_default_bank()
+    except (BankError, SourceError) as exc:
+        print(f"desktop-quiz: cannot open the question bank: {exc}", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="dq-shots-") as tmp:
+        data_dir = Path(tmp) / "data"
+        os.environ["DESKTOP_QUIZ_DATA_DIR"] = str(data_dir)
+        from desktop_quiz.core.config import Settings
+
+        Settings(data_dir).set("theme", theme_name)
+        ctx = AppContext.open(data_dir, bank)
+        try:
+            return _shoot(ctx, out_dir, theme_name)
+        finally:
+            ctx.close()
+
+
+def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
+    from desktop_quiz.gui import theme
+    from desktop_quiz.gui.app import make_app
+    from desktop_quiz.gui.mainwindow import MainWindow
+    from desktop_quiz.gui.qt import QApplication, QPoint, Qt, qtest
+    from desktop_quiz.gui.session import McqPanel, RecallPanel
+
+    app = make_app([sys.argv[0]])
+    theme.apply(app, theme_name)
+    seed_history(ctx)
+    win = MainWindow(ctx, remember_geometry=False)
+    win.resize(*SIZE)
+    win.show()
+    QTest = qtest()
+
+    def settle(ms: int = 60) -> None:
+        QApplication.processEvents()
+        QTest.qWait(ms)
+        QApplication.processEvents()
+
+    saved: list[str] = []
+
+    def shot(name: str) -> None:
+        settle()
+        path = out_dir / f"{name}.png"
+        if not win.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        saved.append(name)
+
+    def click(w: object) -> None:
+        QTest.mouseClick(w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(w.width() // 2, w.height() // 2))  # type: ignore[attr-defined]
+
+    mcq, recall, others = showcase_ids(ctx)
+
+    # A finished drill today, through the study engine (before the home shot).
+    rng = random.Random(11)
+    today = others[:6]
+    win.start_ids(today)
+    page = win.drill.session_page
+    while page.active:
+        _answer_quietly(page, rng, McqPanel, RecallPanel)
+    win.show_page("home")
+    win.home.refresh()
+    shot("home")
+
+    win.show_page("drill")
+    win.drill.show_setup()
+    slugs = [t.slug for t in ctx.bank.topics() if ctx.bank.counts_by_topic().get(t.slug)]
+    win.drill.setup.topics.set_selected(slugs[:4])
+    shot("drill-setup")
+
+    win.show_page("drill")
+    win.drill.start_ordered([mcq, recall, *others[6:8]])
+    page = win.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, McqPanel)
+    wrong = next(i for i in range(len(panel.rows)) if i not in ctx.bank.question(mcq)
+                 .correct_indices)
+    click(panel.rows[wrong])
+    shot("mcq-question")
+    click(page.primary_button)
+    page.scroll.verticalScrollBar().setValue(0)
+    shot("mcq-feedback")
+    click(page.primary_button)  # on to the recall question
+    rpanel = page.panel
+    assert isinstance(rpanel, RecallPanel)
+    text = _demo_answer(ctx.bank.question(recall))
+    rpanel.editor.setPlainText(text)
+    rpanel.show_hint()
+    shot("recall-question")
+    click(page.primary_button)
+    settle()
+    page.scroll.verticalScrollBar().setValue(rpanel.feedback.y())
+    shot("recall-feedback")
+    click(rpanel.rating_buttons[rpanel.selected_rating()])
+    while page.active:
+        _answer_quietly(page, rng, McqPanel, RecallPanel)
+    shot("summary")
+
+    win.mock_interview()
+    win.mock.setup.start()
+    run = win.mock.run
+    run.editor.setPlainText(_demo_answer(run.session.question)[:160] if run.session else "")
+    shot("mock-interview")
+    while run.active:
+        assert run.session is not None
+        run.editor.setPlainText(_demo_answer(run.session.question))
+        run.submit()
+    shot("mock-report")
+
+    win.show_page("browse")
+    win.browse.search.setText("regularization")
+    win.browse.refresh()
+    if win.browse.results.topLevelItemCount() > 1:
+        win.browse.results.setCurrentItem(win.browse.results.topLevelItem(1))
+    shot("browse")
+
+    win.show_page("settings")
+    shot("settings")
+
+    win.show_page("progress")
+    settle(300)
+    shot("progress")
+
+    win.close()
+    for name in saved:
+        print(out_dir / f"{name}.png")
+    return 0
+
+
+def _demo_answer(q: Question) -> str:
+    """About two thirds of the key points, in the learner's own words."""
+    if not q.key_points:
+        return RECALL_DEMO_TEXT
+    picked = q.key_points[: max(1, (2 * len(q.key_points)) // 3)]
+    parts = [(p.alternatives[0] if p.alternatives else p.text) for p in picked]
+    return "I think the main points are: " + "; ".join(parts) + "."
+
+
+def _answer_quietly(page: object, rng: random.Random, mcq_cls: type, recall_cls: type) -> None:
+    """Answer the current question through the page's own actions."""
+    panel = page.panel  # type: ignore[attr-defined]
+    q = panel.question
+    if isinstance(panel, mcq_cls):
+        pick = sorted(q.correct_indices) if rng.random() < 0.65 else [
+            rng.randrange(len(q.choices))]
+        for i in pick:
+            panel.press(i)  # type: ignore[attr-defined]
+        page.submit()  # type: ignore[attr-defined]
+        page.advance()  # type: ignore[attr-defined]
+    else:
+        panel.editor.setPlainText(_demo_answer(q) if rng.random() < 0.6 else "not sure")
+        page.check()  # type: ignore[attr-defined]
+        page.rate(panel.selected_rating())  # type: ignore[attr-defined]
+
