@@ -12,8 +12,12 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_quiz import __version__
+
+if TYPE_CHECKING:
+    from desktop_quiz.core.context import AppContext
 
 
 class CliError(Exception):
@@ -49,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = bsub.add_parser("stats", help="counts by topic × kind × difficulty")
     s.add_argument("--json", action="store_true")
     s.add_argument("--bank", type=Path, help="bank file (default: the app's bank)")
+    lint = bsub.add_parser("lint", help="editorial checks: counts, key points, originality")
+    lint.add_argument("--bank", type=Path, help="bank file (default: the app's bank)")
+    lint.add_argument("--seeds", type=Path,
+                      help="source articles to check for copied text (default: "
+                      "../shared/seeds beside the checkout, when present)")
     d = bsub.add_parser("dump", help="every question as JSON")
     d.add_argument("--json", action="store_true", required=True)
     d.add_argument("--bank", type=Path, help="bank file (default: the app's bank)")
@@ -59,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("stats", help="mastery per topic now, weakest first")
     st.add_argument("--json", action="store_true")
+    st.add_argument("--as-of", metavar="TIME", help="evaluate at this ISO-8601 time "
+                    "instead of now (answers after it are ignored)")
 
     h = sub.add_parser("history", help="export or import the answer history (CSV)")
     hsub = h.add_subparsers(dest="history_command", metavar="ACTION", required=True)
@@ -190,6 +201,18 @@ def _bank(args: argparse.Namespace) -> int:
         stats = bank_stats(bank)
         print(json.dumps(stats, indent=2) if args.json else format_stats(stats, bank))
         return 0
+    if args.bank_command == "lint":
+        from desktop_quiz.core import paths
+        from desktop_quiz.core.banklint import lint
+
+        seeds = args.seeds or paths.PACKAGE_DIR.parent.parent / "shared" / "seeds"
+        findings = lint(bank, seeds if seeds.is_dir() else None)
+        for finding in findings:
+            print(finding)
+        print(f"{len(findings)} finding(s)" + ("" if seeds.is_dir() else
+                                               "; source articles not found, originality "
+                                               "not checked"), file=sys.stderr)
+        return 1 if findings else 0
     from desktop_quiz.core.bankstats import dump_questions
 
     json.dump(dump_questions(bank), sys.stdout, indent=2, ensure_ascii=False)
@@ -255,6 +278,79 @@ def _data(args: argparse.Namespace) -> int:
     raise CliError("every backup is damaged; nothing was restored")
 
 
+# -- progress: stats, history, demo -------------------------------------------------
+def _context() -> AppContext:
+    """The bank and the data folder, opened as the app opens them."""
+    from desktop_quiz.core.context import AppContext
+    from desktop_quiz.core.storage import StorageError
+
+    bank = _open_bank(None)
+    try:
+        return AppContext.open(_data_dir(), bank)
+    except StorageError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from desktop_quiz.core import stats
+    from desktop_quiz.core.storage import parse_time
+
+    now = None
+    if args.as_of:
+        try:
+            now = parse_time(args.as_of)
+        except ValueError:
+            raise CliError(f"--as-of {args.as_of!r}: expected an ISO-8601 time with a "
+                           "timezone, like 2025-03-01T18:00:00+00:00") from None
+    ctx = _context()
+    try:
+        if args.json:
+            print(json.dumps(stats.stats_json(ctx, now), indent=2))
+        else:
+            print(stats.format_table(ctx, now))
+    finally:
+        ctx.close()
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from desktop_quiz.core import history
+
+    ctx = _context()
+    try:
+        if args.history_command == "export":
+            count = history.export_csv(ctx.progress, args.file)
+            print(f"exported {count} answer{'s' if count != 1 else ''} to {args.file}")
+            return 0
+        report = history.import_into(ctx, args.file, skip_unknown=args.skip_unknown)
+        print(report.summary())
+        return 0
+    except history.HistoryError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        if args.history_command == "import":
+            print(f"{len(exc.problems)} problem(s); nothing was imported", file=sys.stderr)
+        return 1
+    finally:
+        ctx.close()
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from desktop_quiz.core.demo import DemoError, fill_demo
+
+    ctx = _context()
+    try:
+        result = fill_demo(ctx, days=args.days, seed=args.seed)
+    except DemoError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        ctx.close()
+    print(f"wrote {result.answers} answers in {result.sessions} sessions on "
+          f"{result.active_days} of {result.days} days to {ctx.data_dir}")
+    print(f"weak topics by design: {', '.join(result.weak_topics)}")
+    return 0
+
+
 # -- gui tooling ----------------------------------------------------------------
 def _screenshots(args: argparse.Namespace) -> int:
     from desktop_quiz.gui.screenshots import take
@@ -263,4 +359,5 @@ def _screenshots(args: argparse.Namespace) -> int:
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "data": _data, "screenshots": _screenshots}
+    "data": _data, "screenshots": _screenshots, "stats": _stats, "history": _history,
+    "demo": _demo}

@@ -176,8 +176,8 @@ def acquire_lock(data_dir: Path) -> QLockFile:
     lock.setStaleLockTime(0)  # a long session is not stale; a dead process is detected
     if lock.tryLock(200):
         return lock
-    ok, pid, host, _app = lock.getLockInfo()
-    who = f" (process {pid}{' on ' + host if host else ''})" if ok and pid else ""
+    pid, host, _app = lock.getLockInfo()
+    who = f" (process {pid}{' on ' + host if host else ''})" if pid else ""
     raise StartupError(
         f"{APP_DISPLAY_NAME} is already running",
         f"{APP_DISPLAY_NAME} is already open with this data folder{who}. Switch to that "

@@ -213,8 +213,8 @@ class BrowsePage(QWidget):
         return [str(i.data(0, Qt.ItemDataRole.UserRole)) for i in self.results.selectedItems()]
 
     def listed_ids(self) -> list[str]:
-        return [str(self.results.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole))
-                for i in range(self.results.topLevelItemCount())]
+        items = (self.results.topLevelItem(i) for i in range(self.results.topLevelItemCount()))
+        return [str(it.data(0, Qt.ItemDataRole.UserRole)) for it in items if it is not None]
 
     def _selection_changed(self) -> None:
         sel = self.selected_ids()
@@ -258,8 +258,9 @@ class BrowsePage(QWidget):
         self.ctx.progress.set_flag(qid, on)
         self.ctx.hooks.progress_changed.fire()
         current = self.results.currentItem()
-        text = current.text(0).removeprefix(f"{FLAG_MARK} ")
-        current.setText(0, f"{FLAG_MARK} {text}" if on else text)
+        if current is not None:
+            text = current.text(0).removeprefix(f"{FLAG_MARK} ")
+            current.setText(0, f"{FLAG_MARK} {text}" if on else text)
         self._show(qid)
 
     def _drill(self) -> None:

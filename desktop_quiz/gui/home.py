@@ -17,6 +17,7 @@ from desktop_quiz.gui.qt import (
     QPushButton,
     QSizePolicy,
     Qt,
+    QTimer,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -28,51 +29,12 @@ from desktop_quiz.gui.widgets import MARGIN, SPACING, button, card, clear_layout
 WEAKEST_COUNT = 5
 
 
-def weakest_topics(ctx: AppContext, n: int) -> list[tuple[str, str]] | None:
-    """(slug, short description) of the weakest topics, or None without the stats module.
+def weakest_topics(ctx: AppContext, n: int) -> list[tuple[str, str]]:
+    """(slug, "mastery 62% · 9/25 seen") for the weakest topics with answers."""
+    from desktop_quiz.core import stats  # numpy: loaded after the window is up
 
-    Uses ``desktop_quiz.core.stats.weakest_topics`` from the progress work. The
-    adapter accepts plain slugs, (slug, value) pairs or objects with a ``topic``
-    or ``slug`` attribute, so the Home page does not depend on its exact shape.
-    """
-    import importlib
-
-    try:
-        stats = importlib.import_module("desktop_quiz.core.stats")
-    except ImportError:
-        return None
-    func = getattr(stats, "weakest_topics", None)
-    if func is None:
-        return None
-    out: list[tuple[str, str]] = []
-    for entry in func(ctx, n):
-        slug, detail = _topic_entry(entry)
-        if slug:
-            out.append((slug, detail))
-    return out
-
-
-def _topic_entry(entry: Any) -> tuple[str, str]:
-    if isinstance(entry, str):
-        return entry, ""
-    if isinstance(entry, tuple) and entry:
-        slug = str(entry[0])
-        value = entry[1] if len(entry) > 1 else None
-        return slug, _describe_value(value)
-    slug = getattr(entry, "topic", None) or getattr(entry, "slug", None) or ""
-    for attr in ("mastery", "score", "accuracy", "recall", "value"):
-        value = getattr(entry, attr, None)
-        if isinstance(value, (int, float)):
-            return str(slug), _describe_value(value, attr)
-    return str(slug), ""
-
-
-def _describe_value(value: Any, name: str = "mastery") -> str:
-    if isinstance(value, float) and 0.0 <= value <= 1.0:
-        return f"{name} {round(100 * value)}%"
-    if isinstance(value, (int, float)):
-        return f"{name} {value}"
-    return ""
+    return [(m.topic, f"{round(100 * m.mastery)}% · {m.seen}/{m.total} seen")
+            for m in stats.weakest_topics(ctx, n)]
 
 
 class HomePage(QWidget):
@@ -143,7 +105,7 @@ class HomePage(QWidget):
         columns.addLayout(right, 2)
         outer.addLayout(columns, 1)
         self._build_topics()
-        self.refresh()
+        self.refresh(defer_weakest=True)
 
     def _action_card(self, grid: QGridLayout, col: int, title: str, action: str,
                      slot: Any, primary: bool = False) -> tuple[QLabel, QPushButton]:
@@ -196,7 +158,7 @@ class HomePage(QWidget):
                 self.topics.setItemWidget(item, 2, holder)
                 self.topic_bars[t.slug] = bar
 
-    def refresh(self) -> None:
+    def refresh(self, defer_weakest: bool = False) -> None:
         bank, progress, settings = self.ctx.bank, self.ctx.progress, self.ctx.settings
         counts = bank.counts_by_topic()
         ids_by_topic: dict[str, set[str]] = {}
@@ -233,17 +195,16 @@ class HomePage(QWidget):
                 seen_label.setText(f"{s} / {n}" if n else "—")
             item.setDisabled(n == 0)
             item.setToolTip(1, "No questions yet" if n == 0 else f"{n} questions")
-        self._refresh_weakest()
+        if defer_weakest:  # statistics load numpy: let the window appear first
+            clear_layout(self.weak_layout)
+            self.weak_layout.addWidget(label("Working out your weakest topics…", "muted"))
+            QTimer.singleShot(0, self._refresh_weakest)
+        else:
+            self._refresh_weakest()
 
     def _refresh_weakest(self) -> None:
         clear_layout(self.weak_layout)
         weak = weakest_topics(self.ctx, WEAKEST_COUNT)
-        if weak is None:
-            # TODO(progress): desktop_quiz.core.stats.weakest_topics is not there yet.
-            self.weak_layout.addWidget(label(
-                "Weakest topics appear here once progress statistics are available.",
-                "muted", wrap=True))
-            return
         if not weak:
             self.weak_layout.addWidget(label(
                 "Answer a few drills and your weakest topics show up here, each one "
@@ -252,10 +213,11 @@ class HomePage(QWidget):
         for slug, detail in weak:
             topic = self.ctx.bank.topic(slug)
             row = QHBoxLayout()
-            text = label(topic.title if topic else slug, wrap=True)
-            row.addWidget(text, 1)
-            if detail:
-                row.addWidget(label(detail, "muted"))
+            texts = QVBoxLayout()
+            texts.setSpacing(1)
+            texts.addWidget(label(topic.title if topic else slug, wrap=True))
+            texts.addWidget(label(f"mastery {detail}", "muted"))
+            row.addLayout(texts, 1)
             b = button("Drill", accessible=f"Drill {topic.title if topic else slug}")
             b.setToolTip("Start a drill on this topic, weakest questions first")
             b.clicked.connect(lambda _c=False, s=slug: self.topic_drill.emit(s))

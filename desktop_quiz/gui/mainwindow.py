@@ -278,9 +278,9 @@ class MainWindow(QMainWindow):
         go = bar.addMenu("&Go")
         for i, key in enumerate(PAGES, start=1):
             keys = [f"Ctrl+{i}"] + (["Ctrl+,"] if key == "settings" else [])
-            self._add(go, PAGE_TITLES[key], keys, lambda k=key: self.show_page(k))
+            self._add(go, PAGE_TITLES[key], keys, self._page_opener(key))
         go.addSeparator()
-        self._add(go, "&Find question…", "Ctrl+F", self.find)
+        self._add(go, "&Find question…", "Ctrl+F", self.find_question)
 
         self.question_menu = bar.addMenu("&Question")
         for a in self.drill.session_page.menu_actions():
@@ -311,6 +311,9 @@ class MainWindow(QMainWindow):
         return a
 
     # -- navigation ------------------------------------------------------------------
+    def _page_opener(self, key: str) -> Callable[[], None]:
+        return lambda: self.show_page(key)
+
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow(PAGES.index(key))
         page = self.pages[key]
@@ -416,7 +419,7 @@ class MainWindow(QMainWindow):
             self.mock.show_setup()
         self.show_page("mock")
 
-    def find(self) -> None:
+    def find_question(self) -> None:
         self.show_page("browse")
         self.browse.focus_content()
 

@@ -6,6 +6,8 @@ change touches one file. Only what the app uses is re-exported.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 from PySide6.QtCore import (
     QByteArray,
@@ -85,12 +87,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+if TYPE_CHECKING:
+    from PySide6.QtTest import QTest
 
-def qtest():  # type: ignore[no-untyped-def]
+
+def qtest() -> type[QTest]:
     """QtTest, only for the smoke test and screenshots (not needed at start-up)."""
-    from PySide6 import QtTest
+    from PySide6.QtTest import QTest
 
-    return QtTest.QTest
+    return QTest
 
 
 __all__ = [

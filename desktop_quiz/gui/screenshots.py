@@ -111,7 +111,7 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
     from desktop_quiz.gui import theme
     from desktop_quiz.gui.app import make_app
     from desktop_quiz.gui.mainwindow import MainWindow
-    from desktop_quiz.gui.qt import QApplication, QPoint, Qt, qtest
+    from desktop_quiz.gui.qt import QApplication, QPoint, Qt, QWidget, qtest
     from desktop_quiz.gui.session import McqPanel, RecallPanel
 
     app = make_app([sys.argv[0]])
@@ -136,9 +136,9 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
             raise OSError(f"could not write {path}")
         saved.append(name)
 
-    def click(w: object) -> None:
+    def click(w: QWidget) -> None:
         QTest.mouseClick(w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                         QPoint(w.width() // 2, w.height() // 2))  # type: ignore[attr-defined]
+                         QPoint(w.width() // 2, w.height() // 2))
 
     mcq, recall, others = showcase_ids(ctx)
 
@@ -169,7 +169,7 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
     click(panel.rows[wrong])
     shot("mcq-question")
     click(page.primary_button)
-    page.scroll.verticalScrollBar().setValue(0)
+    page.scroll_area.verticalScrollBar().setValue(0)
     shot("mcq-feedback")
     click(page.primary_button)  # on to the recall question
     rpanel = page.panel
@@ -180,7 +180,7 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
     shot("recall-question")
     click(page.primary_button)
     settle()
-    page.scroll.verticalScrollBar().setValue(rpanel.feedback.y())
+    page.scroll_area.verticalScrollBar().setValue(rpanel.feedback.y())
     shot("recall-feedback")
     click(rpanel.rating_buttons[rpanel.selected_rating()])
     while page.active:
@@ -201,8 +201,9 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
     win.show_page("browse")
     win.browse.search.setText("regularization")
     win.browse.refresh()
-    if win.browse.results.topLevelItemCount() > 1:
-        win.browse.results.setCurrentItem(win.browse.results.topLevelItem(1))
+    second = win.browse.results.topLevelItem(1)
+    if second is not None:
+        win.browse.results.setCurrentItem(second)
     shot("browse")
 
     win.show_page("settings")

@@ -412,8 +412,8 @@ class SessionPage(QWidget):
         outer.addWidget(header)
 
         # Body: prompt and the kind-specific panel, in one scroll area.
-        self.scroll, self.body = scroll_column()
-        self.scroll.setAccessibleName("Question content")
+        self.scroll_area, self.body = scroll_column()
+        self.scroll_area.setAccessibleName("Question content")
         self.prompt = RichView(env, auto_height=True)
         self.prompt.setAccessibleName("Question prompt")
         self.body.addWidget(self.prompt)
@@ -421,7 +421,7 @@ class SessionPage(QWidget):
         self.panel_holder.setContentsMargins(0, 0, 0, 0)
         self.body.addLayout(self.panel_holder)
         self.body.addStretch(1)
-        outer.addWidget(self.scroll, 1)
+        outer.addWidget(self.scroll_area, 1)
 
         # Footer: secondary actions left, the primary one right.
         footer = QFrame()
@@ -438,8 +438,8 @@ class SessionPage(QWidget):
         self.primary_button = button("Submit", primary=True, accessible="Submit answer")
         self.primary_button.setMinimumWidth(180)
         self.status = label("", "muted")
-        for w in (self.end_button, self.skip_button, self.dont_know_button):
-            fl.addWidget(w)
+        for b in (self.end_button, self.skip_button, self.dont_know_button):
+            fl.addWidget(b)
         fl.addStretch(1)
         fl.addWidget(self.status)
         fl.addWidget(self.primary_button)
@@ -514,7 +514,7 @@ class SessionPage(QWidget):
         self.state = "asking"
         self.status.setText("")
         self._update_actions()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
         if isinstance(self.panel, McqPanel):
             self.panel.focus_first()
         else:

@@ -134,11 +134,10 @@ class SummaryPage(QWidget):
         for qid in self.missed:
             q = self.ctx.bank.question(qid)
             topic = self.ctx.bank.topic(q.topic)
-            item = QListWidgetItem(f"{BAD_MARK}  {snippet(q.prompt, 160)}   "
-                                   f"— {topic.title if topic else q.topic}")
-            item.setData(Qt.ItemDataRole.UserRole, qid)
-            item.setForeground(self.palette().text())
-            self.missed_list.addItem(item)
+            entry = QListWidgetItem(f"{BAD_MARK}  {snippet(q.prompt, 160)}   "
+                                    f"— {topic.title if topic else q.topic}")
+            entry.setData(Qt.ItemDataRole.UserRole, qid)
+            self.missed_list.addItem(entry)
         has = bool(self.missed)
         self.missed_list.setVisible(has)
         self.missed_hint.setVisible(has)

@@ -18,7 +18,6 @@ from desktop_quiz.gui.qt import (
     Qt,
     QTreeWidget,
     QTreeWidgetItem,
-    QTreeWidgetItemIterator,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -86,8 +85,10 @@ def clear_layout(layout: QLayout) -> None:
             w.hide()
             w.setParent(None)
             w.deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())
+        else:
+            sub = item.layout()
+            if sub is not None:
+                clear_layout(sub)
 
 
 def scroll_column(max_width: int = READING_WIDTH) -> tuple[QScrollArea, QVBoxLayout]:
@@ -190,15 +191,14 @@ class TopicPicker(QTreeWidget):
                 item.setDisabled(n == 0)
                 tip = "no matching questions" if n == 0 else f"{n} matching questions"
                 item.setToolTip(1, tip)
-            it = QTreeWidgetItemIterator(self)
-            while it.value():
-                item = it.value()
-                if item.parent() is None:
-                    kids = [item.child(i) for i in range(item.childCount())]
-                    item.setDisabled(all(k.isDisabled() for k in kids))
-                    item.setText(1, str(sum(counts.get(
-                        str(k.data(0, Qt.ItemDataRole.UserRole)), 0) for k in kids)))
-                it += 1
+            for g in range(self.topLevelItemCount()):
+                group = self.topLevelItem(g)
+                if group is None:
+                    continue
+                kids = [k for i in range(group.childCount()) if (k := group.child(i))]
+                group.setDisabled(all(k.isDisabled() for k in kids))
+                group.setText(1, str(sum(counts.get(
+                    str(k.data(0, Qt.ItemDataRole.UserRole)), 0) for k in kids)))
         finally:
             self.blockSignals(False)
 

@@ -1,0 +1,121 @@
+"""Editorial checks of the bank beyond format validation (``desktop-quiz bank lint``).
+
+Validation (``bank check``) says whether a file can be built; these checks say
+whether the bank is good enough to ship:
+
+- counts: every topic at its v1 target with at least 8 questions of each kind
+  (``behavioral`` may be all free recall);
+- self-consistency: each recall question's own model answer must hit all of its
+  key points, or the ``accept:`` phrasings would fail good learners too;
+- MCQ hygiene: no "all/none of the above", correct answers not always in one slot;
+- originality: no run of :data:`OVERLAP_WORDS` words shared with a source article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_quiz.core.bank import Bank
+from desktop_quiz.core.grading import grade_recall
+
+MIN_PER_KIND = 8
+ALL_RECALL_TOPICS = {"behavioral"}
+OVERLAP_WORDS = 8
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Finding:
+    question_id: str  # "" for bank-wide findings
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.question_id}: " if self.question_id else ""
+        return f"[{self.check}] {where}{self.message}"
+
+
+def lint(bank: Bank, seeds: Path | None = None) -> list[Finding]:
+    return [*check_counts(bank), *check_recall_self_consistency(bank), *check_mcq(bank),
+            *(check_overlap(bank, seeds) if seeds else [])]
+
+
+def check_counts(bank: Bank) -> list[Finding]:
+    from desktop_quiz.core.bankstats import bank_stats
+
+    stats = bank_stats(bank)
+    out = []
+    for t in bank.topics():
+        c = stats["by_topic"][t.slug]
+        if c["total"] < t.v1:
+            out.append(Finding("", "counts", f"{t.slug}: {c['total']} questions < v1 {t.v1}"))
+        kinds = ("recall",) if t.slug in ALL_RECALL_TOPICS else ("mcq", "recall")
+        for kind in kinds:
+            if c[kind] < MIN_PER_KIND:
+                out.append(Finding("", "counts", f"{t.slug}: {c[kind]} {kind} < {MIN_PER_KIND}"))
+    return out
+
+
+def check_recall_self_consistency(bank: Bank) -> list[Finding]:
+    out = []
+    for qid in bank.all_ids():
+        q = bank.question(qid)
+        if q.kind != "recall":
+            continue
+        result = grade_recall(q, q.answer)
+        for p in result.points:
+            if not p.hit:
+                out.append(Finding(qid, "self-check",
+                                   f"the model answer does not hit key point {p.text!r}"))
+    return out
+
+
+def check_mcq(bank: Bank) -> list[Finding]:
+    out = []
+    positions: Counter[int] = Counter()
+    banned = re.compile(r"\b(all|none) of the (above|these|options)\b", re.I)
+    for qid in bank.all_ids():
+        q = bank.question(qid)
+        if q.kind != "mcq":
+            continue
+        for c in q.choices:
+            if banned.search(c.text):
+                out.append(Finding(qid, "mcq", f"choice {c.text!r} is an all/none-of-the-above"))
+        if q.multi and "select all" not in q.prompt.lower():
+            out.append(Finding(qid, "mcq", "multi-answer prompt should say 'Select all that apply'"))
+        if not q.multi:
+            positions[next(i for i, c in enumerate(q.choices) if c.correct)] += 1
+    total = sum(positions.values())
+    if total >= 20:
+        top, n = positions.most_common(1)[0]
+        if n / total > 0.4:
+            out.append(Finding("", "mcq", f"{n}/{total} single-answer questions have the "
+                               f"correct choice in position {top + 1}"))
+    return out
+
+
+def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
+    words = _WORD_RE.findall(text.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def check_overlap(bank: Bank, seeds: Path) -> list[Finding]:
+    seed_shingles: set[tuple[str, ...]] = set()
+    for path in sorted(seeds.glob("*.txt")):
+        seed_shingles |= _shingles(path.read_text(encoding="utf-8", errors="replace"),
+                                   OVERLAP_WORDS)
+    out = []
+    for qid in bank.all_ids():
+        q = bank.question(qid)
+        text = " ".join([q.prompt, q.answer, q.hint,
+                         *(f"{c.text} {c.explanation}" for c in q.choices),
+                         *(k.text for k in q.key_points)])
+        shared = _shingles(text, OVERLAP_WORDS) & seed_shingles
+        if shared:
+            sample = " ".join(sorted(shared)[0])
+            out.append(Finding(qid, "originality", f"{len(shared)} {OVERLAP_WORDS}-word runs "
+                               f"shared with a source article, e.g. {sample!r}"))
+    return out
