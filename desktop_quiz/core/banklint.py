@@ -85,7 +85,8 @@ def check_mcq(bank: Bank) -> list[Finding]:
             if banned.search(c.text):
                 out.append(Finding(qid, "mcq", f"choice {c.text!r} is an all/none-of-the-above"))
         if q.multi and "select all" not in q.prompt.lower():
-            out.append(Finding(qid, "mcq", "multi-answer prompt should say 'Select all that apply'"))
+            out.append(Finding(qid, "mcq",
+                               "multi-answer prompt should say 'Select all that apply'"))
         if not q.multi:
             positions[next(i for i, c in enumerate(q.choices) if c.correct)] += 1
     total = sum(positions.values())
