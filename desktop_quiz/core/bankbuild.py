@@ -143,9 +143,14 @@ def _line_of(q: Question, tex: str, section: str) -> int:
     return start
 
 
-def build_bank(source: Path, out: Path) -> CompiledBank:
-    """Validate ``source`` and atomically write the bank to ``out``."""
-    compiled = compile_source(source, previous=out if out.is_file() else None)
+def build_bank(source: Path, out: Path, previous: Path | None = None) -> CompiledBank:
+    """Validate ``source`` and atomically write the bank to ``out``.
+
+    Formulas already rendered in ``previous`` (default: the existing ``out``) are reused.
+    """
+    if previous is None and out.is_file():
+        previous = out
+    compiled = compile_source(source, previous=previous)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
     os.close(fd)

@@ -231,15 +231,16 @@ def write_synthetic_history(progress: Progress, n_answers: int = 1_000_000,
     accuracy = rng.permutation(np.linspace(0.45, 0.92, n_topics))
     now = now or utcnow()
     end_ms = int(now.timestamp() * 1000)
-    day_ms = 86_400_000
-    active = np.flatnonzero(rng.random(days) < 0.8)
+    day_ms, hour_ms = 86_400_000, 3_600_000
+    # Study happens 07:00-23:00 (UTC) on about four days in five, never after `now`.
+    starts = (end_ms // day_ms - np.arange(days)[::-1]) * day_ms
+    lo, hi = starts + 7 * hour_ms, np.minimum(starts + 23 * hour_ms, end_ms - 1)
+    active = np.flatnonzero((rng.random(days) < 0.8) & (hi - lo > hour_ms))
     if not len(active):
-        active = np.array([days - 1])
-    # Times: an active day, then a time of day; made strictly increasing so every
-    # (question, time) pair is unique.
-    t = np.sort((end_ms - days * day_ms) + rng.choice(active, n_answers) * day_ms
-                + rng.integers(0, day_ms, n_answers))
-    t = np.minimum(t, end_ms - n_answers)
+        active = np.flatnonzero(hi > lo)[-1:]
+    day = rng.choice(active, n_answers)
+    t = np.sort(lo[day] + (rng.random(n_answers) * (hi[day] - lo[day])).astype(np.int64))
+    # Strictly increasing, so every (question, time) pair is unique.
     step = np.arange(n_answers)
     t = np.maximum.accumulate(t - step) + step
     q = rng.integers(0, n_questions, n_answers)

@@ -671,6 +671,7 @@ class _Engine:
         self.factor = progress.scheduling.factor
         self.cache = _Cache(progress, self.slots, tz)
         self.computed: dict[str, np.ndarray] = {}  # days computed but not cached
+        self.checked_stability = False
         self.first = self._first_answer()
 
     def _first_answer(self) -> date | None:
@@ -719,14 +720,18 @@ class _Engine:
         if lo < c0:
             self._segment(lo, c0 - timedelta(days=1), self._state_at_start(lo), keep_state=False)
         if hi > c1:
-            start = self.cache.state(span[1]) or _state_at(self.db, self.slots, span[1])
+            start = self.cache.state(span[1]) or self._scan(span[1])
             self._segment(c1 + timedelta(days=1), hi, start, keep_state=True)
 
     def _state_at_start(self, d: date) -> _State:
         if self.first is not None and d <= self.first:
             self._fix_missing_stability()
             return _State.empty(len(self.slots))
-        return _state_at(self.db, self.slots, iso(day_start(d, self.tz)))
+        return self._scan(iso(day_start(d, self.tz)))
+
+    def _scan(self, cutoff: str) -> _State:
+        self._fix_missing_stability()
+        return _state_at(self.db, self.slots, cutoff)
 
     def _segment(self, lo: date, hi: date, state: _State, keep_state: bool) -> None:
         days = _day_range(lo, hi)
@@ -744,6 +749,9 @@ class _Engine:
 
     def _fix_missing_stability(self) -> None:
         """Answers stored before schema 2 have no stability: replay them once."""
+        if self.checked_stability:
+            return
+        self.checked_stability = True
         if self.db.execute("SELECT 1 FROM answers WHERE stability IS NULL LIMIT 1").fetchone():
             with contextlib.suppress(sqlite3.Error):  # read-only: they count as forgotten
                 self.progress.replay_all()
@@ -760,7 +768,7 @@ class _Engine:
                 self._ensure(self._date_of_end(span[1]), today - timedelta(days=1))
                 state = self.cache.state(cutoff)
             if state is None:
-                state = _state_at(self.db, self.slots, cutoff)
+                state = self._scan(cutoff)
                 self.cache.store([], (cutoff, state))
         if state is None:
             state = _State.empty(len(self.slots))

@@ -1,0 +1,118 @@
+"""Smoke tests of the built installers (run `python packaging/build.py` first).
+
+Marked `packaging`: `python -m pytest -m packaging`. They run the frozen app as a
+real subprocess, offscreen, with a scratch data folder.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+EXE = "desktop-quiz-cli.exe" if sys.platform == "win32" else "desktop-quiz"
+
+pytestmark = pytest.mark.packaging
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="the .deb and tarball are built on Linux only")
+
+
+def frozen_exe() -> Path:
+    exe = DIST / "desktop-quiz" / EXE
+    if not exe.is_file():
+        pytest.fail(f"{exe} not found: run `python packaging/build.py` first")
+    return exe
+
+
+def run_frozen(exe: Path, *args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESKTOP_QUIZ_DATA_DIR": str(data_dir)}
+    env.pop("DESKTOP_QUIZ_BANK", None)  # the frozen app must use its own bundled bank
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env,
+                          timeout=300, cwd=data_dir)
+
+
+def assert_smoke(exe: Path, data_dir: Path) -> None:
+    result = run_frozen(exe, "--smoke-test", "--count", "10", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line for line in result.stdout.splitlines() if line.startswith("answered ")]
+    assert [line.split()[1] for line in lines] == [str(n) for n in range(1, 11)]
+    assert len({line.split()[2] for line in lines}) == 10  # ten distinct questions
+    assert (data_dir / "progress.sqlite").is_file()
+
+
+def test_frozen_version(tmp_path: Path) -> None:
+    result = run_frozen(frozen_exe(), "--version", data_dir=tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == f"desktop-quiz {VERSION}"
+
+
+def test_frozen_smoke_test(tmp_path: Path) -> None:
+    assert_smoke(frozen_exe(), tmp_path)
+
+
+def test_frozen_bank_is_bundled_and_complete(tmp_path: Path) -> None:
+    import json
+
+    result = run_frozen(frozen_exe(), "bank", "stats", "--json", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["questions"] >= 650
+
+
+def deb_path() -> Path:
+    debs = sorted(DIST.glob(f"desktop-quiz_{VERSION}_*.deb"))
+    if not debs:
+        pytest.fail("no .deb in dist/: run `python packaging/build.py` first")
+    return debs[-1]
+
+
+@linux_only
+def test_deb_lists_the_expected_files() -> None:
+    listing = subprocess.run(["dpkg-deb", "-c", str(deb_path())], capture_output=True,
+                             text=True, check=True).stdout
+    names = {line.split()[-1].lstrip(".") for line in listing.splitlines()}
+    names |= {line.split()[-3].lstrip(".") for line in listing.splitlines() if " -> " in line}
+    for expected in [
+        "/opt/desktop-quiz/desktop-quiz",
+        "/usr/bin/desktop-quiz",
+        "/usr/share/applications/desktop-quiz.desktop",
+        "/usr/share/metainfo/desktop-quiz.metainfo.xml",
+        "/usr/share/icons/hicolor/scalable/apps/desktop-quiz.svg",
+        "/usr/share/icons/hicolor/16x16/apps/desktop-quiz.png",
+        "/usr/share/icons/hicolor/256x256/apps/desktop-quiz.png",
+    ]:
+        assert expected in names, expected
+    assert any(n.endswith("desktop_quiz/data/bank.sqlite") for n in names)
+    assert all(line.split()[1] == "root/root" for line in listing.splitlines())
+
+
+@linux_only
+def test_deb_control_depends_on_qt_system_libraries() -> None:
+    control = subprocess.run(["dpkg-deb", "-f", str(deb_path())], capture_output=True,
+                             text=True, check=True).stdout
+    assert f"Version: {VERSION}" in control
+    depends = next(line for line in control.splitlines() if line.startswith("Depends:"))
+    for lib in ("libxcb-cursor0", "libxkbcommon-x11-0", "libegl1", "libfontconfig1"):
+        assert lib in depends
+
+
+@linux_only
+def test_deb_installs_into_a_scratch_root_and_runs(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    subprocess.run(["dpkg", "-x", str(deb_path()), str(root)], check=True)
+    wrapper = (root / "usr" / "bin" / "desktop-quiz").read_text()
+    assert "/opt/desktop-quiz/desktop-quiz" in wrapper
+    data = tmp_path / "data"
+    data.mkdir()
+    assert_smoke(root / "opt" / "desktop-quiz" / "desktop-quiz", data)
+
+
+@linux_only
+def test_tarball_exists() -> None:
+    tarball = DIST / f"desktop-quiz-{VERSION}-linux-{os.uname().machine}.tar.gz"
+    assert tarball.is_file() and tarball.stat().st_size > 10_000_000
