@@ -39,12 +39,12 @@ STOP_WORDS = frozenset(
     """
     a an the of to in on for and or but is are was were be been being it its this that
     these those with as by at from into than then so such can could would should will
-    may might must do does did doing have has had having not no nor very more most which
-    who whom what when where why how i you we they he she them our your their there here
-    about over under also just only each any all both some own same other if because
-    while until up down out off again further once
+    may might must do does did doing have has had having very more most which who whom
+    what when where why how i you we they he she them our your their there here about
+    over under also just only each any all both some own same other if because while
+    until up down out off again further once
     """.split()  # noqa: SIM905 - a word list reads better as prose
-)
+)  # "not", "no" and "nor" are kept on purpose: they change what a phrase means
 FUZZY_MIN_LEN = 5
 FUZZY_MIN_SCORE = 85.0
 WINDOW_SLACK = 4  # extra words allowed between the words of one phrase
@@ -57,6 +57,7 @@ EASY_BASE_SECONDS = 6.0
 EASY_SECONDS_PER_WORD = 0.24
 
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SLASHED_LETTERS_RE = re.compile(r"\b([a-z])/([a-z])\b")
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +77,9 @@ Word = tuple[str, str]  # (stem, word as written, lower-cased)
 
 def words(text: str, keep_stop_words: bool = False) -> list[Word]:
     """Normalized words of ``text`` with their stems (stop words dropped unless asked)."""
-    raw = _WORD_RE.findall(text.lower().replace("-", " ").replace("_", " "))
+    text = _SLASHED_LETTERS_RE.sub(r"\1\2", text.lower())  # "A/B test" → "ab test"
+    text = text.replace("n't", " not")  # "isn't" keeps its negation
+    raw = _WORD_RE.findall(text.replace("-", " ").replace("_", " "))
     raw = [w.split("'")[0] for w in raw]
     if not keep_stop_words:
         raw = [w for w in raw if w not in STOP_WORDS]

@@ -98,12 +98,15 @@ class Renderer:
             return ""
         md = self._markdown()
         md.reset()
-        raw = md.convert(text)
+        raw = md.convert(isolate_display_math(text))
         raw = _HIGHLIGHT_RE.sub(
             f'<pre style="background-color: {CODE_BACKGROUND}; color: {CODE_FOREGROUND};">',
             raw,
         ).replace("</code></pre></div>", "</code></pre>")
         raw = _MATH_RE.sub(self._math_img, raw)
+        if "$$" in _CODE_RE.sub("", raw):
+            raise MathError(_first_dollars(raw), "display math left unrendered; put $$ … $$ "
+                            "on lines of their own")
         return sanitize(raw)
 
     def prerender(self, texts: list[str], workers: int | None = None) -> None:
@@ -213,11 +216,59 @@ def _render_or_none(item: tuple[str, bool]) -> str | None:
         return None
 
 
+_CODE_RE = re.compile(r"<code>.*?</code>|<pre.*?</pre>", re.DOTALL)
+_FENCE_LINE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def _first_dollars(raw: str) -> str:
+    i = _CODE_RE.sub("", raw).find("$$")
+    return html.unescape(re.sub(r"<[^>]+>", "", _CODE_RE.sub("", raw)[i:i + 60]))
+
+
+def isolate_display_math(text: str) -> str:
+    """Surround ``$$`` blocks with blank lines, as Markdown needs for a block.
+
+    Authors naturally write "the loss is" followed by a ``$$`` line; without the
+    blank line Markdown keeps it inside the paragraph and the math is not found.
+    """
+    out: list[str] = []
+    fence = ""  # the fence character while inside a code block
+    in_math = False
+
+    def blank(like: str) -> None:  # keep list indentation so the block stays in its item
+        out.append(like[: len(like) - len(like.lstrip())])
+
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if fence:
+            fence = "" if stripped.startswith(fence * 3) else fence
+            out.append(line)
+        elif not in_math and (m := _FENCE_LINE_RE.match(line)):
+            fence = m.group(1)[0]
+            out.append(line)
+        elif not in_math and stripped.startswith("$$"):
+            if out and out[-1].strip():
+                blank(line)
+            out.append(line)
+            one_liner = len(stripped) > 4 and stripped.endswith("$$")
+            if one_liner:
+                blank(line)
+            else:
+                in_math = True
+        elif in_math and stripped.endswith("$$"):
+            out.append(line)
+            blank(line)
+            in_math = False
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def find_math(text: str, md: markdown.Markdown | None = None) -> list[tuple[str, bool]]:
     """The formulas in Markdown ``text`` as ``(tex, is_display)``, via the real parser."""
     md = md or Renderer()._markdown()
     md.reset()
-    raw = md.convert(text)
+    raw = md.convert(isolate_display_math(text))
     return [
         (html.unescape(m.group("display") or m.group("inline") or "").strip(),
          m.group("display") is not None)

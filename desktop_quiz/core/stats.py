@@ -13,6 +13,9 @@ now (questions removed from the bank keep their history but do not count)::
   question's latest answer (stored with each answer, equal to the card's) and
   ``t`` the days since that answer. FSRS already turns the whole review history
   of a question into this one number, so a lapse lowers it and spacing raises it.
+  (Right after a miss R is high, since the answer was just shown, and it falls
+  within a day or two because the stability is low: drilling a weak topic does
+  not hide its weakness for long.)
 - **Unseen questions** get ``p_unseen``, the learner's first-attempt accuracy in
   the topic, shrunk: a Beta prior whose mean is the learner's first-attempt
   accuracy over all topics (itself shrunk toward 0.5 with weight
@@ -154,7 +157,7 @@ class TopicMastery:
     attempts: int  # answers to the topic's current questions
     seen: int  # questions answered at least once
     total: int  # questions in the bank
-    due: int  # due for review by the end of today
+    due: int  # due for review before the learner's day ends (Anki's "due today")
 
     def to_json(self) -> dict[str, object]:
         return {"topic": self.topic, "mastery": round(self.mastery, 4),
@@ -376,7 +379,7 @@ def _fetch_answers(db: sqlite3.Connection, slots: _Slots, after: str | None,
     params = [until] + ([after] if after is not None else [])
     n, qids, times, stabs, oks = db.execute(
         "SELECT count(*), group_concat(question_id, char(10)), group_concat(answered_at, ''), "
-        "group_concat(ifnull(printf('%.17g', stability), 'nan'), ','), "
+        "group_concat(ifnull(stability, 'nan'), ','), "
         f"group_concat(correct != 0, '') FROM answers WHERE {where}", params).fetchone()
     if not n:
         empty = np.zeros(0)
@@ -518,7 +521,7 @@ def _advance(state: _State, answers: _Answers, day_ends: np.ndarray, slots: _Slo
 _CACHE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS stats_cache_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS stats_cache_days (day_end TEXT PRIMARY KEY, day TEXT NOT NULL,
-                                             data BLOB NOT NULL);
+                                             answers INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS stats_cache_state (cutoff TEXT PRIMARY KEY, ids TEXT NOT NULL,
                                               data BLOB NOT NULL);
 CREATE TRIGGER IF NOT EXISTS stats_cache_answer_insert AFTER INSERT ON answers BEGIN
@@ -573,8 +576,10 @@ class _Cache:
         try:
             names = {r[0] for r in self.db.execute(
                 "SELECT name FROM sqlite_master WHERE name LIKE 'stats_cache_%'")}
-            if not set(_CACHE_OBJECTS) <= names:
-                # First use, or a migration rebuilt `answers` and took the triggers.
+            columns = {r[1] for r in self.db.execute("PRAGMA table_info(stats_cache_days)")}
+            if not set(_CACHE_OBJECTS) <= names or "answers" not in columns:
+                # First use, an older cache layout, or a migration rebuilt `answers`
+                # and took the triggers with it.
                 drop_cache(self.db)
                 self.db.executescript("BEGIN; " + _CACHE_SCHEMA + " COMMIT;")
             row = self.db.execute(
@@ -583,7 +588,8 @@ class _Cache:
                 with self._write():
                     self.db.execute("DELETE FROM stats_cache_days")
                     self.db.execute("DELETE FROM stats_cache_state")
-                    self.db.execute("INSERT OR REPLACE INTO stats_cache_meta VALUES ('key', ?)",
+                    self.db.execute("DELETE FROM stats_cache_meta")
+                    self.db.execute("INSERT INTO stats_cache_meta VALUES ('key', ?)",
                                     (self.key,))
         except sqlite3.Error:
             if self.db.in_transaction:
@@ -632,15 +638,36 @@ class _Cache:
         state.last_t[ix], state.stab[ix] = data[3], data[4]
         return state
 
-    def store(self, days: list[tuple[str, str, np.ndarray]],
+    def answers(self, ends: list[str]) -> dict[str, int]:
+        """Answers (to any question) on each cached day."""
+        if not self.enabled or not ends:
+            return {}
+        return dict(self.db.execute(
+            "SELECT day_end, answers FROM stats_cache_days WHERE day_end >= ? AND day_end <= ?",
+            (ends[0], ends[-1])).fetchall())
+
+    def flag(self, name: str) -> bool:
+        if not self.enabled:
+            return False
+        return self.db.execute("SELECT 1 FROM stats_cache_meta WHERE key = ?",
+                               (name,)).fetchone() is not None
+
+    def set_flag(self, name: str) -> None:
+        if self.enabled and self.writable:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("INSERT OR REPLACE INTO stats_cache_meta VALUES (?, '1')",
+                                (name,))
+
+    def store(self, days: list[tuple[str, str, int, np.ndarray]],
               state: tuple[str, _State] | None) -> None:
         if not self.enabled or not self.writable:
             return
         try:
             with self._write():
                 self.db.executemany(
-                    "INSERT OR REPLACE INTO stats_cache_days VALUES (?, ?, ?)",
-                    [(end, day, np.ascontiguousarray(s).tobytes()) for end, day, s in days])
+                    "INSERT OR REPLACE INTO stats_cache_days VALUES (?, ?, ?, ?)",
+                    [(end, day, answers, np.ascontiguousarray(s).tobytes())
+                     for end, day, answers, s in days])
                 if state is not None:
                     self._store_state(*state)
         except sqlite3.Error:  # read-only folder, or another writer holds the lock
@@ -740,21 +767,26 @@ class _Engine:
         ends_dt = [day_start(d + timedelta(days=1), self.tz) for d in days]
         ends = [iso(e) for e in ends_dt]
         answers = _fetch_answers(self.db, self.slots, iso(day_start(lo, self.tz)), ends[-1])
-        stats, state = _advance(state, answers, np.array([_epoch_ms(e) for e in ends_dt]),
-                                self.slots, self.decay, self.factor)
-        rows = [(end, d.isoformat(), stats[:, :, i]) for i, (end, d)
+        day_ends = np.array([_epoch_ms(e) for e in ends_dt])
+        stats, state = _advance(state, answers, day_ends, self.slots, self.decay, self.factor)
+        per_day = np.bincount(np.minimum(np.searchsorted(day_ends, answers.t), len(days) - 1),
+                              minlength=len(days))
+        rows = [(end, d.isoformat(), int(per_day[i]), stats[:, :, i]) for i, (end, d)
                 in enumerate(zip(ends, days, strict=True))]
-        self.computed.update((end, s) for end, _, s in rows)
+        self.computed.update((end, s) for end, _, _, s in rows)
         self.cache.store(rows, (ends[-1], state) if keep_state else None)
 
     def _fix_missing_stability(self) -> None:
         """Answers stored before schema 2 have no stability: replay them once."""
-        if self.checked_stability:
+        if self.checked_stability or self.cache.flag("stability_checked"):
             return
         self.checked_stability = True
         if self.db.execute("SELECT 1 FROM answers WHERE stability IS NULL LIMIT 1").fetchone():
             with contextlib.suppress(sqlite3.Error):  # read-only: they count as forgotten
                 self.progress.replay_all()
+        # New rows always get their stability (record and import replay at once), and a
+        # schema change resets this flag with the rest of the cache.
+        self.cache.set_flag("stability_checked")
 
     def at(self, now: datetime) -> np.ndarray:
         """Statistics (5, topics, 1) at the instant ``now``."""
@@ -845,7 +877,11 @@ def mastery_over_time(source: Source, days: int | None = 90, now: datetime | Non
 
 def activity(source: Progress | Source, days: int | None = 90, now: datetime | None = None,
              tz: tzinfo | None = None) -> Activity:
-    """Answers per local day over the last ``days`` days (None: all history), and the streak."""
+    """Answers per local day over the last ``days`` days (None: all history), and the streak.
+
+    Closed days come from the statistics cache when it has them (given a bank or
+    context; a bare Progress always counts), other days are counted on the index.
+    """
     progress = source if isinstance(source, Progress) else _resolve(source)[1]
     now = now or utcnow()
     today = _local_date(now, tz)
@@ -862,10 +898,14 @@ def activity(source: Progress | Source, days: int | None = 90, now: datetime | N
     bounds = [iso(day_start(d, tz)) for d in span] + [iso(day_start(today + timedelta(days=1),
                                                                     tz))]
     bounds[-1] = min(bounds[-1], iso(now))  # nothing after now counts
+    cached: dict[str, int] = {}
+    if not isinstance(source, Progress):
+        catalog, _ = _resolve(source)
+        cached = _Cache(progress, _Slots(catalog), tz).answers(bounds[1:-1])
     counts = np.array([
-        progress.db.execute("SELECT count(*) FROM answers WHERE answered_at >= ? "
-                            "AND answered_at < ?", (lo, hi)).fetchone()[0]
-        if lo < hi else 0
+        cached[hi] if hi in cached else progress.db.execute(
+            "SELECT count(*) FROM answers WHERE answered_at > ? AND answered_at <= ?",
+            (lo, hi)).fetchone()[0]
         for lo, hi in itertools.pairwise(bounds)], np.int64)
     return Activity(tuple(span), counts, streak_days(progress, now, tz))
 
@@ -884,8 +924,8 @@ def streak_days(source: Progress | Source, now: datetime | None = None,
     def answered(d: date) -> bool:
         lo = iso(day_start(d, tz))
         hi = min(iso(day_start(d + timedelta(days=1), tz)), iso(now))
-        return progress.db.execute("SELECT 1 FROM answers WHERE answered_at >= ? AND "
-                                   "answered_at < ? LIMIT 1", (lo, hi)).fetchone() is not None
+        return progress.db.execute("SELECT 1 FROM answers WHERE answered_at > ? AND "
+                                   "answered_at <= ? LIMIT 1", (lo, hi)).fetchone() is not None
 
     streak = 0
     if not answered(day):

@@ -203,3 +203,15 @@ def test_rebuild_reuses_formulas_and_matches_a_fresh_build(
     assert incremental.read_bytes() == fresh.read_bytes()
     texes = {r[0] for r in sqlite3.connect(fresh).execute("SELECT tex FROM math")}
     assert "10^{12}" in texes and "10^9" not in texes
+
+
+def test_display_math_right_after_a_line_of_text_still_renders() -> None:
+    renderer = Renderer()
+    html = renderer.html("The loss is\n$$\nL = x^2\n$$\nwhich is convex.")
+    assert html.count('src="math:') == 1 and "$$" not in html
+    assert "<p>which is convex.</p>" in html
+    # a one-line block and a block inside a list item
+    assert renderer.html("Loss:\n$$x^2$$\nNext").count('src="math:') == 1
+    assert renderer.html("- item\n\n    $$\n    x^2\n    $$\n").count('src="math:') == 1
+    # dollars inside code stay code
+    assert "$$" in renderer.html("```text\n$$\nnot math\n$$\n```")

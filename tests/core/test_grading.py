@@ -121,3 +121,15 @@ def test_mcq_rating_map(bank: Bank) -> None:
     assert mcq_rating(q, False, 1000) is Rating.AGAIN
     assert mcq_rating(q, True, limit_ms - 1) is Rating.EASY
     assert mcq_rating(q, True, limit_ms + 1) is Rating.GOOD
+
+
+def test_slashed_abbreviations_match_both_ways() -> None:
+    answer = tokens("we ran an A/B test for two weeks")
+    assert phrase_in(phrase_tokens("a/b test"), answer)
+    assert phrase_in(phrase_tokens("ab test"), answer)
+
+
+def test_negations_are_part_of_a_phrase() -> None:
+    assert not phrase_in(phrase_tokens("not stationary"), tokens("the series is stationary"))
+    assert phrase_in(phrase_tokens("not stationary"), tokens("the series isn't stationary"))
+    assert phrase_in(phrase_tokens("no leakage"), tokens("make sure there is no leakage"))
