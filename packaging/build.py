@@ -62,7 +62,23 @@ def freeze() -> None:
     subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
                     "--distpath", str(DIST), "--workpath", str(ROOT / "build" / "pyinstaller"),
                     str(ROOT / "packaging" / "desktop-quiz.spec")], check=True, cwd=ROOT)
+    if sys.platform.startswith("linux"):
+        strip_safe_binaries()
     log(f"frozen: {FROZEN} ({folder_mb(FROZEN):.1f} MB)")
+
+
+def strip_safe_binaries() -> None:
+    """Strip symbols from the bundle's shared objects (about 15–25 MB).
+
+    Except the libraries that wheels vendor into ``*.libs/`` folders: auditwheel
+    rewrote those with patchelf, and stripping them breaks loading (NumPy's
+    OpenBLAS reports "ELF load command address/offset not page-aligned").
+    """
+    internal = FROZEN / "_internal"
+    targets = [str(p) for p in internal.rglob("*.so*")
+               if p.is_file() and not p.is_symlink()
+               and not any(part.endswith(".libs") for part in p.relative_to(internal).parts)]
+    subprocess.run(["strip", "--strip-unneeded", *targets], check=True)
 
 
 def folder_mb(path: Path) -> float:

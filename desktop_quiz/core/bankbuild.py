@@ -29,7 +29,7 @@ from desktop_quiz.core.source import Problem, SourceError, parse_folder, source_
 
 BANK_SCHEMA_VERSION = 1
 # Bump whenever rendering or the schema changes, so existing banks count as stale.
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 
 
 @dataclass
@@ -195,6 +195,7 @@ def _write(compiled: CompiledBank, path: Path) -> None:
     db.table("questions").insert_all(
         (_question_row(i, q) for i, q in enumerate(compiled.questions)),
         pk="id", foreign_keys=[("topic", "topics", "slug")])
+    _create_tables(db)
     db.table("choices").insert_all(
         (
             {
@@ -205,9 +206,6 @@ def _write(compiled: CompiledBank, path: Path) -> None:
             for q in compiled.questions
             for i, c in enumerate(q.choices)
         ),
-        pk=("question_id", "position"),
-        columns={"question_id": str, "position": int, "text": str, "correct": int,
-                 "explanation": str, "text_html": str, "explanation_html": str},
     )
     db.table("key_points").insert_all(
         (
@@ -216,13 +214,9 @@ def _write(compiled: CompiledBank, path: Path) -> None:
             for q in compiled.questions
             for i, k in enumerate(q.key_points)
         ),
-        pk=("question_id", "position"),
-        columns={"question_id": str, "position": int, "text": str, "alternatives": str},
     )
     db.table("question_tags").insert_all(
         ({"question_id": q.id, "tag": t} for q in compiled.questions for t in q.tags),
-        pk=("question_id", "tag"),
-        columns={"question_id": str, "tag": str},
     )
     db.table("math").insert_all(
         (
@@ -232,17 +226,32 @@ def _write(compiled: CompiledBank, path: Path) -> None:
             for f in sorted(compiled.renderer.formulas.values(), key=lambda f: f.hash)
             if f.hash in compiled.renderer.used
         ),
-        pk="hash",
-        columns={"hash": str, "tex": str, "display": int, "svg": bytes, "width": int,
-                 "height": int},
     )
     db.table("questions").create_index(["topic", "kind", "difficulty"])
     db.table("question_tags").create_index(["tag"])
     db.table("questions").enable_fts(["prompt", "answer", "search_extra"], fts_version="FTS5",
-                               tokenize="unicode61 remove_diacritics 2")
+                                     tokenize="unicode61 remove_diacritics 2")
     conn.commit()
     db.execute("VACUUM")
     conn.close()
+
+
+CHILD_TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
+    "choices": ({"question_id": str, "position": int, "text": str, "correct": int,
+                 "explanation": str, "text_html": str, "explanation_html": str},
+                ("question_id", "position")),
+    "key_points": ({"question_id": str, "position": int, "text": str, "alternatives": str},
+                   ("question_id", "position")),
+    "question_tags": ({"question_id": str, "tag": str}, ("question_id", "tag")),
+    "math": ({"hash": str, "tex": str, "display": int, "svg": bytes, "width": int,
+              "height": int}, "hash"),
+}
+
+
+def _create_tables(db: object) -> None:
+    """Create the child tables up front: sqlite-utils creates none for zero rows."""
+    for name, (columns, pk) in CHILD_TABLES.items():
+        db.table(name).create(columns, pk=pk)  # type: ignore[attr-defined]
 
 
 def _question_row(position: int, q: Question) -> dict[str, object]:

@@ -25,8 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_quiz.core.model import KINDS
-from desktop_quiz.core.source import ID_RE
+from desktop_quiz.core.model import ID_RE, KINDS
 from desktop_quiz.core.storage import MODES, Answer, Progress, iso, parse_time, utcnow
 
 if TYPE_CHECKING:

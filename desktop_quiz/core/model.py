@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+# Question ids, topic slugs and tags: lowercase words joined by single hyphens.
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = ("mcq", "recall")
 DIFFICULTIES = (1, 2, 3)
 DIFFICULTY_NAMES = {1: "easy", 2: "medium", 3: "hard"}

@@ -288,7 +288,8 @@ def render_svg(tex: str, display: bool) -> str:
     import ziamath  # heavy; only the builder needs it
 
     ziamath.config.svg2 = False
-    ziamath.config.precision = 2  # 0.01 px is finer than any screen; halves the size
+    # 0.1 px: indistinguishable from finer steps even at 3× zoom, and 21% smaller.
+    ziamath.config.precision = 1
     try:
         return str(
             ziamath.Math.fromlatex(tex, size=MATH_DISPLAY_PX if display else MATH_INLINE_PX).svg()

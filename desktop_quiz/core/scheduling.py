@@ -10,7 +10,7 @@ the rating the learner accepted. Fuzzing is off so that replaying the same log
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
 
@@ -47,8 +47,9 @@ class Scheduling:
     def review(self, card: Any, rating: int, when: datetime, duration_ms: int = 0) -> Any:
         if card is None:
             card = self._fsrs.Card(card_id=1)
+        # fsrs accepts only UTC datetimes; callers may pass any aware time.
         card, _log = self.scheduler.review_card(card, self._fsrs.Rating(int(rating)),
-                                                review_datetime=when)
+                                                review_datetime=when.astimezone(timezone.utc))
         return card
 
     def card_to_json(self, card: Any) -> str:

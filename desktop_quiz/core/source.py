@@ -13,11 +13,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from desktop_quiz.core.model import (
+    DIFFICULTIES,
+    ID_RE,
+    KINDS,
+    Choice,
+    KeyPoint,
+    Question,
+    Topic,
+)
 
-from desktop_quiz.core.model import DIFFICULTIES, KINDS, Choice, KeyPoint, Question, Topic
-
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_RE = ID_RE
 SECTION_RE = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -73,6 +78,8 @@ class _Section:
 
 def load_topics(source: Path) -> tuple[list[Topic], list[Problem]]:
     """Read ``topics.yaml``: the taxonomy every question's folder must belong to."""
+    import yaml  # the builder's dependency; the app only needs SourceError from here
+
     path = source / "topics.yaml"
     rel = _display(path)
     if not path.is_file():
@@ -229,6 +236,8 @@ def parse_file(path: Path, known_topics: Iterable[str]) -> tuple[Question | None
 
 
 def _front_matter(lines: list[str], problem) -> tuple[dict, int]:  # type: ignore[no-untyped-def]
+    import yaml
+
     if not lines or lines[0].strip() != "---":
         problem(1, "file must start with YAML front matter between '---' lines")
         return {}, 0

@@ -131,6 +131,11 @@ def migrate(conn: sqlite3.Connection) -> int:
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate a progress database."""
+    return _open(path)[0]
+
+
+def _open(path: Path) -> tuple[sqlite3.Connection, int]:
+    """Open and migrate; also returns the schema version the file had."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 5000")
@@ -143,8 +148,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
-    migrate(conn)
-    return conn
+    return conn, migrate(conn)
 
 
 def quick_check(path: Path) -> str:
@@ -170,10 +174,12 @@ class Progress:
         self.path = self.data_dir / PROGRESS_FILE
         self.scheduling = scheduling or Scheduling()
         try:
-            self.db = connect(self.path)
+            self.db, started_at = _open(self.path)
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"{self.path}: {exc}") from None
         self.db.row_factory = sqlite3.Row
+        if 0 < started_at < 2:
+            self.replay_all()  # schema 1 stored no per-answer stability: derive it once
 
     def close(self) -> None:
         self.db.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -215,3 +216,18 @@ def test_display_math_right_after_a_line_of_text_still_renders() -> None:
     assert renderer.html("- item\n\n    $$\n    x^2\n    $$\n").count('src="math:') == 1
     # dollars inside code stay code
     assert "$$" in renderer.html("```text\n$$\nnot math\n$$\n```")
+
+
+def test_a_bank_without_tags_or_recall_questions_builds(
+    fixture_source: Path, tmp_path: Path
+) -> None:
+    for path in fixture_source.rglob("*.md"):
+        text = path.read_text()
+        if "kind: recall" in text:
+            path.unlink()
+        else:
+            path.write_text(re.sub(r"tags: \[.*\]", "tags: []", text))
+    out = tmp_path / "bare.sqlite"
+    build_bank(fixture_source, out)
+    bank = Bank(out)
+    assert bank.tags() == [] and bank.count(Filter(kinds=("recall",))) == 0

@@ -150,3 +150,20 @@ def test_sigkill_mid_drill_keeps_every_answer_shown(fixture_bank: Path, data_dir
         "SELECT question_id FROM answers ORDER BY id").fetchall()
     assert len(stored) >= 6  # it may have stored one more before the kill landed
     assert [r[0] for r in stored[:6]] == [line.split()[2] for line in shown]
+
+
+def test_non_utc_times_are_accepted(data_dir: Path) -> None:
+    progress = Progress(data_dir)
+    paris = timezone(timedelta(hours=1))
+    progress.record(Answer("q1", "mcq", datetime(2026, 3, 1, 10, 0, tzinfo=paris), True, 1.0, 3,
+                           1000))
+    assert progress.answers()[0].answered_at == datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def test_migrating_schema_1_derives_stability_for_old_answers(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(FIXTURES / "progress-v1.sqlite", data / "progress.sqlite")
+    progress = Progress(data)
+    rows = progress.db.execute("SELECT stability FROM answers").fetchall()
+    assert rows and all(r[0] is not None and r[0] > 0 for r in rows)
