@@ -194,6 +194,9 @@ def _bank(args: argparse.Namespace) -> int:
         return 1
     except OSError as exc:
         raise CliError(f"cannot write the bank: {exc}") from None
+    except ModuleNotFoundError as exc:  # the packaged app ships a built bank, no builder
+        raise CliError(f"building and checking questions needs the source install "
+                       f"(missing module {exc.name}); see the README") from None
     bank = _open_bank(args.bank)
     if args.bank_command == "stats":
         from desktop_quiz.core.bankstats import bank_stats, format_stats

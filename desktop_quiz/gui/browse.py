@@ -28,6 +28,7 @@ from desktop_quiz.gui.richtext import RichEnv, RichView
 from desktop_quiz.gui.widgets import MARGIN, SPACING, button, label, shortcut_text
 
 SEARCH_DELAY_MS = 120
+SHORT_KINDS = {"mcq": "MCQ", "recall": "Recall"}
 
 
 class BrowsePage(QWidget):
@@ -109,10 +110,12 @@ class BrowsePage(QWidget):
         self.results.setAccessibleName("Questions")
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.results.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in (1, 2, 3):
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 150)
+        for c in (2, 3):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         ll.addWidget(self.results, 1)
         self.empty = label("", "muted", wrap=True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -133,7 +136,7 @@ class BrowsePage(QWidget):
         split.addWidget(self.preview)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 6)
-        split.setSizes([520, 620])
+        split.setSizes([600, 560])
         outer.addWidget(split, 1)
 
         self._timer = QTimer(self)
@@ -181,8 +184,9 @@ class BrowsePage(QWidget):
             mark = f"{FLAG_MARK} " if row["id"] in flagged else ""
             item = QTreeWidgetItem([mark + snippet(row["prompt"], 140),
                                     titles.get(row["topic"], row["topic"]),
-                                    KIND_LABELS.get(row["kind"], row["kind"]),
+                                    SHORT_KINDS.get(row["kind"], row["kind"]),
                                     difficulty_name(row["difficulty"])])
+            item.setToolTip(1, titles.get(row["topic"], row["topic"]))
             item.setData(0, Qt.ItemDataRole.UserRole, row["id"])
             item.setToolTip(0, snippet(row["prompt"], 400))
             items.append(item)

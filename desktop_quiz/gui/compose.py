@@ -18,7 +18,31 @@ OK_MARK = "✓"
 BAD_MARK = "✗"
 FLAG_MARK = "⚑"
 
-_MD_NOISE = re.compile(r"(\*\*|__|`|\$\$?|^#+\s*|\\\(|\\\))", re.MULTILINE)
+_MD_NOISE = re.compile(r"(\*+|__|`|\$\$?|^#+\s*|\\\(|\\\))", re.MULTILINE)
+_GREEK = {name: chr(code) for name, code in (
+    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4),
+    ("epsilon", 0x3B5), ("varepsilon", 0x3B5), ("zeta", 0x3B6), ("eta", 0x3B7),
+    ("theta", 0x3B8), ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC), ("nu", 0x3BD),
+    ("xi", 0x3BE), ("pi", 0x3C0), ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4),
+    ("phi", 0x3C6), ("chi", 0x3C7), ("psi", 0x3C8), ("omega", 0x3C9), ("Sigma", 0x3A3),
+    ("Delta", 0x394), ("Omega", 0x3A9), ("Theta", 0x398), ("Lambda", 0x39B),
+    ("Phi", 0x3A6), ("Pi", 0x3A0), ("Gamma", 0x393))}
+_TEX_SYMBOLS = {"times": "×", "cdot": "·", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥",
+                "ne": "≠", "neq": "≠", "approx": "≈", "infty": "∞", "to": "→", "sum": "Σ",
+                "in": "∈", "pm": "±", "log": "log", "exp": "exp", "hat": "", "mathbb": "",
+                "mathbf": "", "mathrm": "", "text": "", "operatorname": "", "left": "",
+                "right": "", "sqrt": "√", "partial": "∂", "nabla": "∇", "ldots": "…",
+                "dots": "…", "cdots": "⋯", "mid": "|", "top": "ᵀ"}
+_TEX_FRAC = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
+_TEX_CMD = re.compile(r"\\([A-Za-z]+)")
+
+
+def _plain_tex(text: str) -> str:
+    """Math in a one-line preview: Greek letters and common symbols, no backslashes."""
+    text = _TEX_FRAC.sub(r"(\1)/(\2)", text)
+    text = _TEX_CMD.sub(lambda m: _GREEK.get(m[1], _TEX_SYMBOLS.get(m[1], m[1])), text)
+    text = text.replace("^ᵀ", "ᵀ")
+    return text.replace("{", "").replace("}", "").replace("\\", "")
 
 
 def difficulty_name(level: int) -> str:
@@ -27,7 +51,7 @@ def difficulty_name(level: int) -> str:
 
 def snippet(markdown_text: str, limit: int = 150) -> str:
     """A one-line plain-text preview of Markdown (for lists and accessible names)."""
-    text = " ".join(_MD_NOISE.sub("", markdown_text).split())
+    text = " ".join(_MD_NOISE.sub("", _plain_tex(markdown_text)).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -72,8 +96,8 @@ def choices_html(q: Question, t: Theme, chosen: frozenset[int] | None = None) ->
         if chosen is not None and i in chosen:
             picked = " · your choice"
         rows.append(
-            f'<tr><td width="34" style="color:{colour}; font-weight:bold; border:none">'
-            f"{mark} {i + 1}</td><td style=\"border:none\">{c.text_html}"
+            f'<tr><td width="52" style="color:{colour}; font-weight:bold; border:none">'
+            f"{mark}&nbsp;{i + 1}</td><td style=\"border:none\">{c.text_html}"
             f'<p style="color:{colour}; font-weight:bold; margin-bottom:2px">{verdict}{picked}</p>'
             f"{c.explanation_html}</td></tr>"
         )

@@ -226,6 +226,7 @@ class HomePage(QWidget):
             holder.setLayout(row)
             row.setContentsMargins(0, 0, 0, 0)
             self.weak_layout.addWidget(holder)
+            holder.show()
 
     def _topic_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         slug = item.data(0, Qt.ItemDataRole.UserRole)

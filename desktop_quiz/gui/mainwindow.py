@@ -130,19 +130,19 @@ class ProgressHolder(QWidget):
         self.setAccessibleName("Progress")
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
-        self.on_drill_topic: Callable[[str], None] | None = None
+        self.on_drill_topics: Callable[[list[str]], None] | None = None
 
     def ensure_view(self) -> QWidget:
         if self.view is None:
             from desktop_quiz.gui.progress_view import ProgressView
 
             view = ProgressView(self.ctx, self)
-            for name in ("drill_topic", "drill_requested"):  # optional "drill this" signal
-                signal = getattr(view, name, None)
-                if signal is not None and hasattr(signal, "connect") and self.on_drill_topic:
-                    signal.connect(self.on_drill_topic)
-                    break
+            # "Drill weakest topics": a list of slugs to drill, weakest questions first.
+            signal = getattr(view, "drillRequested", None)
+            if signal is not None and self.on_drill_topics is not None:
+                signal.connect(self.on_drill_topics)
             self.layout_.addWidget(view)
+            view.show()
             self.view = view
             self._dirty = False
         return self.view
@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(PAGE_TITLES[key])
             item.setToolTip(f"{PAGE_TITLES[key]} ({shortcut_text(f'Ctrl+{i}')})")
             item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(0, 38))  # fixed rows: styled padding must not shift clicks
             self.nav.addItem(item)
         sl.addWidget(self.nav, 1)
         version = label(f"version {__version__}", "muted")
@@ -247,9 +248,10 @@ class MainWindow(QMainWindow):
         self.drill.summary.go_home.connect(lambda: self.show_page("home"))
         self.mock.report.go_home.connect(lambda: self.show_page("home"))
         self.drill.session_page.answered.connect(lambda _q: self._update_nav())
+        self.drill.currentChanged.connect(lambda _i: self._update_nav())
         self.drill.session_page.finished.connect(lambda _s: self._update_nav())
         self.drill.session_page.abandoned.connect(lambda _s: self._update_nav())
-        self.progress.on_drill_topic = self.drill_topic
+        self.progress.on_drill_topics = self.drill_topics
         self.ctx.hooks.progress_changed.connect(self._progress_changed)
         self.ctx.hooks.settings_changed.connect(self._settings_changed)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
@@ -392,7 +394,11 @@ class MainWindow(QMainWindow):
                                   order="due-first", mode="review"))
 
     def drill_topic(self, slug: str) -> None:
-        self.start_spec(DrillSpec(filter=Filter(topics=(slug,)),
+        self.drill_topics([slug])
+
+    def drill_topics(self, slugs: list[str]) -> None:
+        """A drill of these topics, weakest questions first (Home, Progress)."""
+        self.start_spec(DrillSpec(filter=Filter(topics=tuple(slugs)),
                                   count=int(self.ctx.settings["drill_size"]),
                                   order="weak-first"))
 

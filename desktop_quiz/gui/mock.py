@@ -195,6 +195,7 @@ class MockRunPage(QWidget):
         col.addWidget(self.prompt)
         col.addWidget(label("Your answer", "h2"))
         self.editor = RecallEditor()
+        self.editor.setFont(env.font())
         self.editor.setMinimumHeight(220)
         self.editor.setPlaceholderText(
             "Answer as you would in the interview. No feedback until the end. "
@@ -361,7 +362,24 @@ class MockReportPage(QWidget):
         self.detail.setText(f"Time used {fmt_duration(used)} of {allowed}"
                             + (f" · time ran out on {over}" if over else "")
                             + " · answers were recorded with the checker's suggested rating.")
+        rows = []
+        for n, o in enumerate(answered, start=1):
+            q = self.ctx.bank.question(o.question_id)
+            topic = self.ctx.bank.topic(q.topic)
+            r = o.recall
+            good = bool(r and r.suggested >= 3)
+            mark, colour = (OK_MARK, t.ok) if good else (BAD_MARK, t.bad)
+            late = " (ran out)" if o.question_id in timed_out else ""
+            rows.append(
+                f"<tr><td>{n}</td><td>{html.escape(topic.title if topic else q.topic)}</td>"
+                f'<td><span style="color:{colour}; font-weight:bold">{mark} '
+                f"{r.hits if r else 0} / {len(r.points) if r else 0}</span></td>"
+                f'<td align="right">{fmt_clock(round(o.duration_ms / 1000))}{late}</td></tr>')
         parts = []
+        if rows:
+            parts.append("<table cellspacing=\"0\"><tr><th>#</th><th>Topic</th>"
+                         "<th>Key points</th><th>Time</th></tr>" + "".join(rows)
+                         + "</table>")
         for n, o in enumerate(answered, start=1):
             q = self.ctx.bank.question(o.question_id)
             topic = self.ctx.bank.topic(q.topic)

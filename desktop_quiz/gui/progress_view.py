@@ -1,18 +1,687 @@
-"""Placeholder for the Progress screen; replaced by the charts view."""
+"""The Progress screen: where the learner's next hour should go.
+
+Four charts (matplotlib, imported when this view is first built): weak topics
+now with their uncertainty and coverage, mastery over time, a topics × weeks
+heatmap, and daily activity with the streak. The figures are built once and
+redrawn in place; the numbers come from :mod:`desktop_quiz.core.stats`.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import math
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
 
+from desktop_quiz.core import stats
 from desktop_quiz.core.context import AppContext
+from desktop_quiz.core.storage import parse_time
+from desktop_quiz.gui import theme
+from desktop_quiz.gui.qt import (
+    QButtonGroup,
+    QCheckBox,
+    QColor,
+    QEvent,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QMenu,
+    QMessageBox,
+    QPalette,
+    QPixmap,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desktop_quiz.gui.widgets import MARGIN, SPACING, button, label
+
+RANGES = (("30 days", 30), ("90 days", 90), ("All", None))
+DEFAULT_RANGE = 90
+HIGHLIGHTED = 5  # weakest topics drawn bold in "mastery over time"
+TITLE_CHARS = 34  # topic titles on chart axes are cut to this
+
+# Line colours for the highlighted topics, then for others the learner turns on.
+HIGHLIGHT_LIGHT = ("#c92a2a", "#e8590c", "#7048e8", "#1971c2", "#2b8a3e")
+HIGHLIGHT_DARK = ("#ff8787", "#ffa94d", "#b197fc", "#74c0fc", "#8ce99a")
+OTHER_LIGHT = ("#5f3dc4", "#0b7285", "#a61e4d", "#5c940d", "#862e9c", "#364fc7", "#d9480f",
+               "#087f5b", "#495057", "#e67700")
+OTHER_DARK = ("#d0bfff", "#66d9e8", "#faa2c1", "#c0eb75", "#e599f7", "#91a7ff", "#ffc078",
+              "#63e6be", "#ced4da", "#ffd43b")
+
+
+@dataclass(frozen=True)
+class _Look:
+    """Chart colours for the current theme."""
+
+    dark: bool
+    window: str
+    bg: str
+    fg: str
+    muted: str
+    grid: str
+    accent: str
+    weak: str
+    highlight: tuple[str, ...]
+    other: tuple[str, ...]
+    cmap: str
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+class _Chart(QFrame):
+    """A titled card holding one matplotlib figure (created once, redrawn in place).
+
+    Margins are fixed in pixels (recomputed on resize) rather than by a layout
+    engine: measuring every label on each draw made redraws several times slower.
+    """
+
+    def __init__(self, view: ProgressView, title: str, caption: str, height: int):
+        super().__init__()
+        self.setProperty("role", "card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.view = view
+        self.title = title
+        self.height_px = height
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.setSpacing(4)
+        lay.addWidget(label(title, "h2"))
+        self.caption = label(caption, "muted", wrap=True)
+        lay.addWidget(self.caption)
+        mpl = view.mpl
+        self.figure = mpl.Figure(figsize=(8, height / 100), dpi=100)
+        self.canvas = mpl.FigureCanvas(self.figure)
+        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.canvas.setFixedHeight(height)
+        self.canvas.setAccessibleName(title)
+        self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.canvas.customContextMenuRequested.connect(self._menu)
+        self.canvas.mpl_connect("resize_event", lambda _event: self.place())
+        lay.addWidget(self.canvas)
+        self.extra = QVBoxLayout()
+        lay.addLayout(self.extra)
+        self.margins = (10, 10, 10, 10)  # left, right, top, bottom in pixels
+        self.ax: Any = None
+        self.cax: Any = None  # a colour bar's axes, in the right margin
+
+    def set_height(self, height: int) -> None:
+        if self.canvas.height() != height:
+            self.canvas.setFixedHeight(height)
+
+    def axes(self, look: _Look, margins: tuple[int, int, int, int],
+             colorbar: bool = False) -> Any:
+        """A fresh, themed axes on the reused figure, with margins in pixels."""
+        self.figure.clear()
+        self.figure.set_facecolor(look.bg)
+        self.margins = margins
+        ax = self.ax = self.figure.add_subplot()
+        self.cax = self.figure.add_axes((0, 0, 0.01, 0.01)) if colorbar else None
+        ax.set_facecolor(look.bg)
+        for spine in ax.spines.values():
+            spine.set_color(look.grid)
+        ax.tick_params(colors=look.muted, labelcolor=look.fg, labelsize=9)
+        self.place()
+        return ax
+
+    def place(self) -> None:
+        """Apply the pixel margins to the figure's current size."""
+        if self.ax is None:
+            return
+        w, h = self.figure.get_size_inches() * self.figure.dpi
+        left, right, top, bottom = self.margins
+        x0, x1 = min(0.45, left / w), max(0.55, 1 - right / w)
+        y0, y1 = min(0.45, bottom / h), max(0.55, 1 - top / h)
+        self.ax.set_position((x0, y0, x1 - x0, y1 - y0))
+        if self.cax is not None:
+            self.cax.set_position((x1 + 14 / w, y0, 12 / w, y1 - y0))
+
+    def empty(self, look: _Look, text: str) -> None:
+        self.set_height(150)
+        ax = self.axes(look, (0, 0, 0, 0))
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, text, ha="center", va="center", color=look.muted, fontsize=11,
+                transform=ax.transAxes)
+        self.canvas.draw_idle()
+
+    def row_labels(self, look: _Look, labels: list[str], ax: Any) -> None:
+        """Category labels left of the axes: plain texts, cheaper than tick labels."""
+        ax.set_yticks([])
+        trans = ax.get_yaxis_transform()  # x in axes units, y in data
+        for i, text in enumerate(labels):
+            ax.text(-0.01, i, text, ha="right", va="center", fontsize=9, color=look.fg,
+                    transform=trans, clip_on=False)
+
+    def _menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        action = menu.addAction("Save this chart as PNG…")
+        action.triggered.connect(self._save)
+        menu.exec(self.canvas.mapToGlobal(pos))
+
+    def _save(self) -> None:
+        slug = self.title.lower().replace(" ", "-").replace("×", "by")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save chart", str(Path.home() / f"desktop-quiz-{slug}.png"), "PNG image (*.png)")
+        if path:
+            self.save(Path(path))
+
+    def draw_now(self) -> None:
+        self.canvas.stale_figure = False
+        self.canvas.draw()
+
+    def save(self, path: Path) -> None:
+        self.figure.savefig(path, dpi=150, facecolor=self.figure.get_facecolor())
+
+
+def _label_width(chart: _Chart, labels: list[str], size: float = 9) -> int:
+    """Pixels needed by the widest of ``labels`` at ``size`` points, plus a gap."""
+    if not labels:
+        return 16
+    renderer = chart.canvas.get_renderer()
+    font = chart.view.mpl.FontProperties(size=size)
+    widest = max(renderer.get_text_width_height_descent(t, font, ismath=False)[0]
+                 for t in labels)
+    return 16 + math.ceil(widest)
 
 
 class ProgressView(QWidget):
+    """Weak topics, mastery over time, heatmap and activity, with a range selector."""
+
+    drillRequested = Signal(list)  # topic slugs: start a weak-first drill of these
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Progress charts are coming."))
+        self.mpl = _matplotlib()
+        self.days: int | None = DEFAULT_RANGE
+        self.stale = True
+        self.needs_retheme = False
+        self.shown_topics: set[str] | None = None  # None: the weakest few
+        self.mastery: list[stats.TopicMastery] = []
+        self.history: stats.MasteryHistory | None = None
+        self.activity: stats.Activity | None = None
+        self.first_day = date.today()
+        self.setAccessibleName("Progress")
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.timeout.connect(self._refresh_if_stale)
+        self._build()
+        ctx.hooks.progress_changed.connect(self._progress_changed)
+        ctx.hooks.settings_changed.connect(self._setting_changed)
+        self.destroyed.connect(lambda *_: self._disconnect(ctx))
+        self.refresh()
 
+    # -- layout ------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(MARGIN, MARGIN // 2 + 4, MARGIN, MARGIN // 2)
+        outer.setSpacing(SPACING)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(label("Progress", "h1"))
+        self.summary = label("", "muted", wrap=True)
+        titles.addWidget(self.summary)
+        top.addLayout(titles, 1)
+        self.range_group = QButtonGroup(self)
+        self.range_group.setExclusive(True)
+        self.range_buttons: dict[int | None, QPushButton] = {}
+        for i, (text, days) in enumerate(RANGES):
+            b = button(text, tip=f"Show the last {text.lower()}" if days else
+                       "Show the whole history")
+            b.setCheckable(True)
+            b.setChecked(days == self.days)
+            # Checked buttons are bold: leave room so the text never clips.
+            b.setMinimumWidth(int(b.fontMetrics().horizontalAdvance(text) * 1.15) + 34)
+            self.range_group.addButton(b, i)
+            self.range_buttons[days] = b
+            top.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
+        self.range_group.idClicked.connect(lambda i: self.set_range(RANGES[i][1]))
+        top.addSpacing(12)
+        self.save_button = button("Save as PNG…", tip="Save all charts as one image")
+        self.save_button.clicked.connect(self._save_dialog)
+        top.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.drill_button = button("Drill weakest topics", primary=True)
+        self.drill_button.clicked.connect(self._drill)
+        top.addWidget(self.drill_button, 0, Qt.AlignmentFlag.AlignBottom)
+        outer.addLayout(top)
+
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.column = QWidget()
+        self.column.setObjectName("scrollBody")
+        col = QVBoxLayout(self.column)
+        col.setContentsMargins(0, 0, 4, 0)
+        col.setSpacing(SPACING + 4)
+        self.welcome = label("", "banner-info", wrap=True)
+        col.addWidget(self.welcome)
+        self.now_chart = _Chart(
+            self, "Weak topics now",
+            "Chance of answering a random question of each topic right now, weakest first. "
+            "Whiskers show the 90% range; topics are ranked by its top, so a topic is called "
+            "weak only when the evidence says so.", 300)
+        self.time_chart = _Chart(
+            self, "Mastery over time",
+            "The same estimate at the end of each day. Your five weakest topics are "
+            "highlighted; tick others to compare.", 330)
+        self.heat_chart = _Chart(
+            self, "Topics × weeks",
+            "Mastery at the end of each week; blank where a topic was not started yet.", 300)
+        self.activity_chart = _Chart(self, "Activity", "Answers per day.", 220)
+        for chart in (self.now_chart, self.time_chart, self.heat_chart, self.activity_chart):
+            col.addWidget(chart)
+        self.toggles = QWidget()
+        self.toggle_grid = QGridLayout(self.toggles)
+        self.toggle_grid.setContentsMargins(0, 4, 0, 0)
+        self.toggle_grid.setHorizontalSpacing(16)
+        self.toggle_grid.setVerticalSpacing(2)
+        self.time_chart.extra.addWidget(self.toggles)
+        self.topic_boxes: dict[str, QCheckBox] = {}
+        col.addStretch(1)
+        self.scroller.setWidget(self.column)
+        outer.addWidget(self.scroller, 1)
+
+    # -- state -------------------------------------------------------------------------
     def refresh(self) -> None:
-        pass
+        """Reload the statistics and redraw every chart."""
+        self._refresh_timer.stop()
+        self.stale = self.needs_retheme = False
+        self.mastery = stats.topic_mastery(self.ctx)
+        self._load_range()
+        self._draw_all()
+
+    def set_range(self, days: int | None) -> None:
+        """Show the last ``days`` days (None: everything)."""
+        self.days = days
+        button = self.range_buttons.get(days)
+        if button is not None and not button.isChecked():
+            button.setChecked(True)
+        self._load_range()
+        look = self._look()
+        self._draw_time(look)
+        self._draw_heat(look)
+        self._draw_activity(look)
+
+    def _load_range(self) -> None:
+        self.history = stats.mastery_over_time(self.ctx, self.days)
+        self.activity = stats.activity(self.ctx, self.days)
+        first = self.ctx.progress.db.execute("SELECT min(answered_at) FROM answers").fetchone()[0]
+        self.first_day = (parse_time(first).astimezone().date() if first
+                          else self.activity.days[-1])
+
+    def _refresh_if_stale(self) -> None:
+        if self.stale:
+            self.refresh()
+
+    def _progress_changed(self, *_args: object) -> None:
+        self.stale = True
+        if self.isVisible():
+            self._refresh_timer.start(0)  # coalesce bursts of changes into one redraw
+
+    def _setting_changed(self, name: str = "") -> None:
+        if name == "theme":
+            self._theme_changed()
+
+    def _theme_changed(self) -> None:
+        self.needs_retheme = True
+        if self.isVisible():
+            QTimer.singleShot(0, self._retheme_if_needed)
+
+    def _retheme_if_needed(self) -> None:
+        if self.needs_retheme and self.isVisible():
+            self.retheme()
+
+    def _disconnect(self, ctx: AppContext) -> None:
+        ctx.hooks.progress_changed.disconnect(self._progress_changed)
+        ctx.hooks.settings_changed.disconnect(self._setting_changed)
+
+    def showEvent(self, event: Any) -> None:
+        if self.stale:
+            self.refresh()
+        elif self.needs_retheme:
+            self.retheme()
+        super().showEvent(event)
+
+    def changeEvent(self, event: Any) -> None:
+        if event.type() == QEvent.Type.PaletteChange and self.ctx.settings["theme"] == "system":
+            self._theme_changed()
+        super().changeEvent(event)
+
+    def retheme(self) -> None:
+        """Redraw with the current theme's colours (no reload)."""
+        self.needs_retheme = False
+        self._draw_all()
+
+    @property
+    def weakest(self) -> list[stats.TopicMastery]:
+        return [m for m in self.mastery if m.attempts][:HIGHLIGHTED]
+
+    def _drill(self) -> None:
+        topics = [m.topic for m in self.weakest]
+        if topics:
+            self.drillRequested.emit(topics)
+
+    # -- saving ------------------------------------------------------------------------
+    def save_png(self, path: Path) -> bool:
+        """All charts, as shown, in one PNG."""
+        for chart in (self.now_chart, self.time_chart, self.heat_chart, self.activity_chart):
+            chart.draw_now()
+        ratio = self.devicePixelRatioF()
+        image = QPixmap(self.column.size() * ratio)
+        image.setDevicePixelRatio(ratio)
+        image.fill(QColor(self._look().window))  # the column itself is transparent
+        self.column.render(image)
+        return bool(image.save(str(path), "PNG"))
+
+    def _save_dialog(self) -> None:
+        name = f"desktop-quiz-progress-{date.today().isoformat()}.png"
+        path, _ = QFileDialog.getSaveFileName(self, "Save progress charts",
+                                              str(Path.home() / name), "PNG image (*.png)")
+        if path and not self.save_png(Path(path)):
+            QMessageBox.warning(self, "Save as PNG", f"Could not write {path}.")
+
+    # -- drawing -----------------------------------------------------------------------
+    def _look(self) -> _Look:
+        setting = self.ctx.settings["theme"]
+        if setting == "system":
+            dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        else:
+            dark = setting == "dark"
+        t = theme.DARK if dark else theme.LIGHT
+        return _Look(dark=dark, window=t.window, bg=t.base, fg=t.text, muted=t.muted, grid=t.border,
+                     accent=t.accent, weak=t.bad,
+                     highlight=HIGHLIGHT_DARK if dark else HIGHLIGHT_LIGHT,
+                     other=OTHER_DARK if dark else OTHER_LIGHT,
+                     cmap="RdYlGn")
+
+    def _title(self, slug: str) -> str:
+        topic = self.ctx.bank.topic(slug)
+        return topic.title if topic else slug
+
+    def _draw_all(self) -> None:
+        look = self._look()
+        answered = any(m.attempts for m in self.mastery)
+        self.drill_button.setEnabled(answered)
+        self.drill_button.setToolTip(
+            "Start a weak-first drill of: " + ", ".join(self._title(m.topic) for m in self.weakest)
+            if answered else "Answer a few questions first")
+        self._summary()
+        self._draw_now(look)
+        self._draw_time(look)
+        self._draw_heat(look)
+        self._draw_activity(look)
+
+    def _summary(self) -> None:
+        total = self.ctx.progress.answer_count()
+        streak = self.activity.streak_days if self.activity else 0
+        due = sum(m.due for m in self.mastery)
+        if not total:
+            self.summary.setText("No answers yet.")
+            self.welcome.setText(
+                "Your progress appears here as you practise: which topics are weakest right "
+                "now, how your mastery grows day by day, and how regularly you study. Start "
+                "with a quick drill on Home; after a few answers the weakest topics are one "
+                "click away from a focused drill.")
+            self.welcome.show()
+            return
+        self.welcome.hide()
+        self.summary.setText(
+            f"{total:,} answers · streak {streak} day{'s' if streak != 1 else ''} · "
+            f"{due} due today · mastery is the chance of answering a question right now")
+
+    def _draw_now(self, look: _Look) -> None:
+        chart = self.now_chart
+        rows = self.mastery
+        if not any(m.attempts for m in rows):
+            chart.empty(look, "No answers yet. After your first drill every topic gets a bar "
+                              "here:\nhow likely you are to answer its questions right now.")
+            return
+        chart.set_height(44 + 23 * len(rows))
+        names = [_short(self._title(m.topic)) for m in rows]
+        ax = chart.axes(look, (_label_width(chart, names), 108, 30, 8))
+        weak = {m.topic for m in self.weakest}
+        y = list(range(len(rows)))
+        started = [m.attempts > 0 for m in rows]
+        values = [m.mastery * 100 if s else 0 for m, s in zip(rows, started, strict=True)]
+        colours = [look.weak if m.topic in weak else look.accent for m in rows]
+        ax.barh(y, values, height=0.62, color=colours, alpha=0.9, zorder=2)
+        idx = [i for i, s in enumerate(started) if s]
+        below = [(rows[i].mastery - rows[i].low) * 100 for i in idx]
+        above = [(rows[i].high - rows[i].mastery) * 100 for i in idx]
+        ax.errorbar([values[i] for i in idx], idx, xerr=[below, above], fmt="none",
+                    ecolor=look.fg, elinewidth=1.1, capsize=3, zorder=3)
+        for i, m in enumerate(rows):
+            text = f"{m.seen}/{m.total} seen" if m.attempts else "not started"
+            ax.text(1.015, i, text, va="center", ha="left", fontsize=8.5, color=look.muted,
+                    transform=ax.get_yaxis_transform(), clip_on=False)
+        chart.row_labels(look, names, ax)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_xlim(0, 100)
+        ax.set_xticks(range(0, 101, 20))
+        ax.xaxis.set_major_formatter(self.mpl.PercentFormatter())
+        ax.xaxis.tick_top()
+        ax.grid(axis="x", color=look.grid, linewidth=0.6, zorder=0)
+        for spine in ("right", "bottom", "left"):
+            ax.spines[spine].set_visible(False)
+        chart.canvas.draw_idle()
+
+    def _ensure_toggles(self, topics: tuple[str, ...], look: _Look) -> None:
+        if set(self.topic_boxes) == set(topics):
+            return
+        for box in self.topic_boxes.values():
+            box.deleteLater()
+        self.topic_boxes = {}
+        columns = 4
+        for i, slug in enumerate(topics):
+            box = QCheckBox(_short(self._title(slug)).replace("&", "&&"))  # no mnemonic
+            box.setToolTip(self._title(slug))
+            box.toggled.connect(lambda on, s=slug: self._toggle_topic(s, on))
+            self.toggle_grid.addWidget(box, i // columns, i % columns)
+            self.topic_boxes[slug] = box
+
+    def _toggle_topic(self, slug: str, on: bool) -> None:
+        if self._syncing:
+            return
+        shown = self._shown()
+        (shown.add if on else shown.discard)(slug)
+        self.shown_topics = shown
+        self._draw_time(self._look())
+
+    _syncing = False
+
+    def _shown(self) -> set[str]:
+        if self.shown_topics is not None:
+            return set(self.shown_topics)
+        return {m.topic for m in self.weakest}
+
+    def _draw_time(self, look: _Look) -> None:
+        chart, h = self.time_chart, self.history
+        if h is None or not h.attempts.any():
+            self.toggles.hide()
+            chart.empty(look, "Your mastery per topic, day by day, appears here once you "
+                              "have answered a few questions.")
+            return
+        self.toggles.show()
+        order = [m.topic for m in self.mastery if m.topic in h.topics]
+        self._ensure_toggles(tuple(order), look)
+        shown = self._shown()
+        weak = [m.topic for m in self.weakest]
+        self._syncing = True
+        for slug, box in self.topic_boxes.items():
+            box.setChecked(slug in shown)
+            box.setEnabled(bool(h.attempts[h.row(slug)].any()))
+        self._syncing = False
+        chart.set_height(chart.height_px)
+        names = [_short(self._title(t)) for t in shown]
+        ax = chart.axes(look, (48, _label_width(chart, names) + 34, 12, 40))
+        lo = _first_shown_day(h.attempts.any(axis=0))
+        x = self.mpl.np.array(h.days[lo:], dtype="datetime64[D]")
+        others = iter(look.other * 3)
+        drawn = 0
+        for slug in weak + [t for t in order if t not in weak]:
+            if slug not in shown:
+                continue
+            row = h.row(slug)
+            values = self.mpl.np.where(h.attempts[row] > 0, h.mastery[row] * 100,
+                                       math.nan)[lo:]
+            points = int(self.mpl.np.isfinite(values).sum())
+            if not points:
+                continue
+            highlight = slug in weak
+            colour = look.highlight[weak.index(slug)] if highlight else next(others)
+            ax.plot(x, values, color=colour, linewidth=2.4 if highlight else 1.3,
+                    alpha=1.0 if highlight else 0.85, label=_short(self._title(slug)),
+                    marker="o" if points <= 3 else None, markersize=5,
+                    zorder=3 if highlight else 2)
+            drawn += 1
+        ax.set_ylim(0, 100)
+        ax.yaxis.set_major_formatter(self.mpl.PercentFormatter())
+        ax.grid(color=look.grid, linewidth=0.6)
+        locator = self.mpl.AutoDateLocator(maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(self.mpl.ConciseDateFormatter(locator))
+        half_day = self.mpl.np.timedelta64(12, "h")  # room for the markers at the ends
+        ax.set_xlim(x[0] - half_day, x[-1] + half_day)
+        for spine in ("right", "top"):
+            ax.spines[spine].set_visible(False)
+        if drawn:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9,
+                      labelcolor=look.fg, handlelength=1.6)
+        chart.canvas.draw_idle()
+
+    def _draw_heat(self, look: _Look) -> None:
+        chart, h = self.heat_chart, self.history
+        if h is None or not h.attempts.any():
+            chart.empty(look, "Weekly mastery per topic, as a heatmap, once you have some "
+                              "history.")
+            return
+        np = self.mpl.np
+        order = [m.topic for m in self.mastery if m.topic in h.topics]
+        rows = [h.row(t) for t in order]
+        lo = _first_shown_day(h.attempts.any(axis=0))
+        ends = [i for i, d in enumerate(h.days)
+                if i >= lo and (d.weekday() == 6 or i == len(h.days) - 1)]
+        values = np.where(h.attempts[rows][:, ends] > 0, h.mastery[rows][:, ends] * 100, np.nan)
+        chart.set_height(70 + 20 * len(order))
+        names = [_short(self._title(t)) for t in order]
+        ax = chart.axes(look, (_label_width(chart, names), 64, 8, 40), colorbar=True)
+        cmap = self.mpl.colormaps[look.cmap].with_extremes(bad=look.bg)
+        image = ax.imshow(values, aspect="auto", cmap=cmap, vmin=30, vmax=100,
+                          interpolation="nearest")
+        chart.row_labels(look, names, ax)
+        step = max(1, math.ceil(len(ends) / 12))
+        ticks = list(range(0, len(ends), step))
+        ax.set_xticks(ticks, [h.days[ends[i]].strftime("%d %b") for i in ticks])
+        ax.tick_params(axis="both", length=0)
+        ax.set_xlabel("week ending", color=look.muted, fontsize=9)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        bar = chart.figure.colorbar(image, cax=chart.cax)
+        bar.ax.yaxis.set_major_formatter(self.mpl.PercentFormatter())
+        bar.ax.tick_params(colors=look.muted, labelcolor=look.fg, labelsize=8)
+        bar.outline.set_visible(False)
+        chart.place()
+        chart.canvas.draw_idle()
+
+    def _draw_activity(self, look: _Look) -> None:
+        chart, act = self.activity_chart, self.activity
+        if act is None or not act.answers.any():
+            chart.caption.setText("Answers per day.")
+            chart.empty(look, "Answers per day and your streak of study days show up here.")
+            return
+        np = self.mpl.np
+        # Days before the very first answer say nothing; quiet days after it do.
+        lo = _first_shown_day(np.array([d >= self.first_day for d in act.days]))
+        x = np.array(act.days[lo:], dtype="datetime64[D]")
+        answers = act.answers[lo:]
+        streak = np.zeros(len(x), bool)
+        if act.streak_days:
+            end = len(x) - (0 if answers[-1] else 1)
+            streak[max(0, end - act.streak_days):end] = True
+        chart.set_height(chart.height_px)
+        ax = chart.axes(look, (56, 16, 10, 40))
+        colours = np.where(streak, look.accent, look.muted)
+        ax.bar(x, answers, width=0.8 if len(x) < 120 else 1.0, color=colours, zorder=2)
+        ax.yaxis.set_major_locator(self.mpl.MaxNLocator(nbins=5, integer=True))
+        locator = self.mpl.AutoDateLocator(maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(self.mpl.ConciseDateFormatter(locator))
+        ax.set_xlim(x[0] - np.timedelta64(1, "D"), x[-1] + np.timedelta64(1, "D"))
+        ax.grid(axis="y", color=look.grid, linewidth=0.6, zorder=0)
+        ax.set_ylabel("answers", color=look.muted, fontsize=9)
+        for spine in ("right", "top"):
+            ax.spines[spine].set_visible(False)
+        active = int((act.answers > 0).sum())
+        chart.caption.setText(
+            f"{int(act.answers.sum()):,} answers on {active} of {len(act.days)} days"
+            + (f" · current streak: {act.streak_days} day{'s' if act.streak_days != 1 else ''}"
+               " (highlighted)" if act.streak_days else " · no current streak"))
+        chart.canvas.draw_idle()
+
+
+def _first_shown_day(started: Any, minimum: int = 7) -> int:
+    """Index to start a time axis at: the first day with data, showing at least a week."""
+    first = int(started.argmax()) if started.any() else len(started) - 1
+    return max(0, min(first, len(started) - minimum))
+
+
+class _Mpl:
+    """The matplotlib names this view uses, imported on first construction."""
+
+    def __init__(self) -> None:
+        import numpy
+        from matplotlib import colormaps
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+        from matplotlib.figure import Figure
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+        class LazyCanvas(FigureCanvasQTAgg):
+            """Draws when painted: charts scrolled out of view cost nothing on refresh."""
+
+            stale_figure = False
+
+            def draw_idle(self) -> None:
+                self.stale_figure = True
+                self.update()
+
+            def paintEvent(self, event: Any) -> None:
+                if self.stale_figure:
+                    self.stale_figure = False
+                    self.draw()
+                super().paintEvent(event)
+
+        self.np = numpy
+        self.FontProperties = FontProperties
+        self.Figure = Figure
+        self.FigureCanvas = LazyCanvas
+        self.PercentFormatter = PercentFormatter
+        self.MaxNLocator = MaxNLocator
+        self.AutoDateLocator = AutoDateLocator
+        self.ConciseDateFormatter = ConciseDateFormatter
+        self.colormaps = colormaps
+
+
+_MPL: _Mpl | None = None
+
+
+def _matplotlib() -> _Mpl:
+    global _MPL
+    if _MPL is None:
+        _MPL = _Mpl()
+    return _MPL
+
+
+__all__ = ["ProgressView"]

@@ -128,17 +128,25 @@ class RichEnv(QObject):
         return image
 
 
+_PRE_RE = re.compile(
+    r'<pre style="background-color:\s*([^;"]+);\s*color:\s*([^;"]+);?">(.*?)</pre>', re.DOTALL)
+
+
 def wrap_code_blocks(html: str) -> str:
-    """Give code blocks padding: QTextDocument ignores padding on <pre>, not on cells."""
-    return re.sub(
-        r'<pre style="background-color:\s*([^;"]+);\s*color:\s*([^;"]+);?">(.*?)</pre>',
-        r'<table width="100%" cellspacing="0" cellpadding="10" '
-        r'style="background-color:\1; border: none; margin-top: 4px; margin-bottom: 10px;">'
-        r'<tr><td style="border: none;"><pre style="color:\2; margin: 0px;">\3</pre>'
-        r'</td></tr></table>',
-        html,
-        flags=re.DOTALL,
-    )
+    """Padded dark boxes for code: QTextDocument ignores padding on <pre>, not on cells.
+
+    The ``<code>`` inside is dropped so the inline-code background does not paint
+    a second, lighter box behind each line.
+    """
+
+    def box(m: re.Match[str]) -> str:
+        body = m[3].replace("<code>", "").replace("</code>", "")
+        return (f'<table width="100%" cellspacing="0" cellpadding="10" border="0" '
+                f'style="margin-top: 4px; margin-bottom: 10px;"><tr>'
+                f'<td bgcolor="{m[1]}" style="border: none;">'
+                f'<pre style="color:{m[2]}; margin: 0px;">{body}</pre></td></tr></table>')
+
+    return _PRE_RE.sub(box, html)
 
 
 class RichView(QTextBrowser):

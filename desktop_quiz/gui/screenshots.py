@@ -12,6 +12,7 @@ import os
 import random
 import sys
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -77,6 +78,18 @@ def showcase_ids(ctx: AppContext) -> tuple[str, str, list[str]]:
     rng = random.Random(3)
     others = [i for i in rng.sample(ids, min(len(ids), 30)) if i not in (mcq, recall)][:8]
     return mcq, recall, others
+
+
+class _ThinkingClock:
+    """A session clock where each question takes a plausible 20–70 s, not 0."""
+
+    def __init__(self, seed: int = 5) -> None:
+        self.rng = random.Random(seed)
+        self.extra = 0.0
+
+    def __call__(self) -> float:
+        self.extra += self.rng.uniform(10, 35)
+        return time.monotonic() + self.extra
 
 
 def _short(q: Question) -> bool:
@@ -147,6 +160,8 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
     today = others[:6]
     win.start_ids(today)
     page = win.drill.session_page
+    assert page.session is not None
+    page.session.clock = _ThinkingClock()
     while page.active:
         _answer_quietly(page, rng, McqPanel, RecallPanel)
     win.show_page("home")
@@ -162,6 +177,8 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
     win.show_page("drill")
     win.drill.start_ordered([mcq, recall, *others[6:8]])
     page = win.drill.session_page
+    assert page.session is not None
+    page.session.clock = _ThinkingClock(6)
     panel = page.panel
     assert isinstance(panel, McqPanel)
     wrong = next(i for i in range(len(panel.rows)) if i not in ctx.bank.question(mcq)
@@ -180,9 +197,8 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
     shot("recall-question")
     click(page.primary_button)
     settle()
-    page.scroll_area.verticalScrollBar().setValue(rpanel.feedback.y())
     shot("recall-feedback")
-    click(rpanel.rating_buttons[rpanel.selected_rating()])
+    click(page.rating_buttons[page.selected_rating()])
     while page.active:
         _answer_quietly(page, rng, McqPanel, RecallPanel)
     shot("summary")
@@ -190,6 +206,8 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
     win.mock_interview()
     win.mock.setup.start()
     run = win.mock.run
+    if run.session is not None:
+        run.session.clock = _ThinkingClock(8)
     run.editor.setPlainText(_demo_answer(run.session.question)[:160] if run.session else "")
     shot("mock-interview")
     while run.active:
@@ -242,5 +260,5 @@ def _answer_quietly(page: object, rng: random.Random, mcq_cls: type, recall_cls:
     else:
         panel.editor.setPlainText(_demo_answer(q) if rng.random() < 0.6 else "not sure")
         page.check()  # type: ignore[attr-defined]
-        page.rate(panel.selected_rating())  # type: ignore[attr-defined]
+        page.rate(page.selected_rating())  # type: ignore[attr-defined]
 

@@ -11,6 +11,7 @@ Ctrl+Shift+S skip · Ctrl+D flag · Esc ends the drill (after asking).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from desktop_quiz.core.context import AppContext
@@ -37,11 +38,13 @@ from desktop_quiz.gui.qt import (
     QLabel,
     QObject,
     QPlainTextEdit,
+    QPoint,
     QProgressBar,
     QPushButton,
     QRadioButton,
     QSizePolicy,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -51,6 +54,7 @@ from desktop_quiz.gui.widgets import (
     MARGIN,
     SPACING,
     button,
+    card,
     clear_layout,
     label,
     make_action,
@@ -60,6 +64,7 @@ from desktop_quiz.gui.widgets import (
 
 MAX_CHOICES = 6
 ENTER_KEYS = ("Return", "Enter")
+ENTER = "Enter"
 CHECK_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 
 
@@ -178,6 +183,9 @@ class McqPanel(QWidget):
         if q.multi:
             self.instruction.setText(f"Select all that apply (more than one is correct) — "
                                      f"keys 1–{len(q.choices)} toggle, Enter submits")
+        self.banner = label("", wrap=True)
+        self.banner.hide()
+        layout.addWidget(self.banner)
         layout.addWidget(self.instruction)
         self.group = QButtonGroup(self)
         self.group.setExclusive(not q.multi)
@@ -188,10 +196,7 @@ class McqPanel(QWidget):
             r.indicator.toggled.connect(lambda _on: self.selection_changed.emit())
             self.rows.append(r)
             layout.addWidget(r)
-        self.banner = label("", wrap=True)
-        self.banner.hide()
-        layout.addSpacing(4)
-        layout.addWidget(self.banner)
+        layout.addSpacing(6)
         self.answer_heading = label("Answer", "h2")
         self.answer_heading.hide()
         self.answer = RichView(env, self, auto_height=True)
@@ -223,14 +228,15 @@ class McqPanel(QWidget):
             r.show_result(c.chosen, c.correct)
         right = sorted(i + 1 for i in self.question.correct_indices)
         if result.correct:
-            self.banner.setText(f"{OK_MARK} Correct!")
-            self.banner.setProperty("role", "banner-ok")
+            set_role(self.banner, "banner-ok", f"{OK_MARK} Correct! Each choice is explained "
+                                               "below, then the full answer.")
         else:
             which = ", ".join(map(str, right))
             noun = "answers are" if len(right) > 1 else "answer is"
-            self.banner.setText(f"{BAD_MARK} Not quite — the correct {noun} {which}.")
-            self.banner.setProperty("role", "banner-bad")
-        theme.repolish(self.banner)
+            set_role(self.banner, "banner-bad",
+                     f"{BAD_MARK} Not quite — the correct {noun} {which}. Each choice is "
+                     "explained below.")
+        self.instruction.hide()
         self.banner.show()
         self.answer_heading.show()
         self.answer.show()
@@ -249,117 +255,121 @@ class RecallEditor(QPlainTextEdit):
             f"({shortcut_text('Ctrl+Return')} checks it)")
         self.setMinimumHeight(150)
 
+    def fit_to_text(self, max_lines: int = 8) -> None:
+        """Once answered, take only the room the text needs (up to ``max_lines``)."""
+        lines = max(1, min(max_lines, int(self.document().size().height())))
+        margins = self.contentsMargins()
+        height = (lines * self.fontMetrics().lineSpacing() + 2 * self.document().documentMargin()
+                  + margins.top() + margins.bottom() + 4)
+        self.setMinimumHeight(0)
+        self.setFixedHeight(int(height))
+
 
 class RecallPanel(QWidget):
-    """Editor, optional hint; after checking: key points ✓/✗, model answer, ratings."""
+    """Editor and optional hint; after checking: key points ✓/✗ and the model answer.
 
-    rated = Signal(int)
+    The rating buttons live in the page's footer, so they stay in view however
+    long the model answer is.
+    """
 
     def __init__(self, env: RichEnv, q: Question, parent: QWidget | None = None):
         super().__init__(parent)
         self.question = q
+        self.env = env
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
+        self.banner = label("", wrap=True)
+        self.banner.hide()
+        layout.addWidget(self.banner)
         layout.addWidget(label("Your answer", "h2"))
         self.editor = RecallEditor(self)
+        self.editor.setFont(env.font())
         layout.addWidget(self.editor)
         self.hint_button = button(f"Show &hint ({shortcut_text('Ctrl+H')})",
                                   accessible="Show hint")
         self.hint_button.setVisible(bool(q.hint_html))
-        self.hint_view = RichView(env, self, auto_height=True)
-        self.hint_view.setAccessibleName("Hint")
-        self.hint_view.set_bank_html(q.hint_html)
-        self.hint_view.hide()
         self.hint_button.clicked.connect(self.show_hint)
         hint_row = QHBoxLayout()
         hint_row.addWidget(self.hint_button)
         hint_row.addStretch(1)
         layout.addLayout(hint_row)
-        layout.addWidget(self.hint_view)
+        self.hint_box = card(self)
+        hb = QVBoxLayout(self.hint_box)
+        hb.setContentsMargins(14, 8, 14, 8)
+        hb.setSpacing(2)
+        hb.addWidget(label("Hint", "muted"))
+        self.hint_view = RichView(env, self.hint_box, auto_height=True)
+        self.hint_view.setAccessibleName("Hint")
+        self.hint_view.set_bank_html(q.hint_html)
+        hb.addWidget(self.hint_view)
+        self.hint_box.hide()
+        layout.addWidget(self.hint_box)
         # Feedback, hidden until checked.
         self.feedback = QWidget(self)
         fb = QVBoxLayout(self.feedback)
         fb.setContentsMargins(0, 4, 0, 0)
-        fb.setSpacing(8)
-        self.banner = label("", wrap=True)
-        fb.addWidget(self.banner)
+        fb.setSpacing(6)
         fb.addWidget(label("Key points", "h2"))
         self.point_labels: list[QLabel] = []
         for point in q.key_points:
             lab = label(point.text, wrap=True)
+            lab.setFont(env.font())
+            lab.setTextFormat(Qt.TextFormat.RichText)
             lab.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
             self.point_labels.append(lab)
             fb.addWidget(lab)
+        fb.addSpacing(6)
         fb.addWidget(label("Model answer", "h2"))
         self.answer = RichView(env, self.feedback, auto_height=True)
         self.answer.setAccessibleName("Model answer")
         self.answer.set_bank_html(q.answer_html)
         fb.addWidget(self.answer)
-        self.rating_prompt = label("How well did you know it? (keys 1–4)", "h2")
-        fb.addWidget(self.rating_prompt)
-        self.rating_group = QButtonGroup(self)
-        self.rating_group.setExclusive(True)
-        self.rating_buttons: dict[int, QPushButton] = {}
-        ratings = QHBoxLayout()
-        ratings.setSpacing(SPACING)
-        for r in Rating:
-            b = button(f"{int(r)}  {r.label}", accessible=f"Rate {r.label}")
-            b.setCheckable(True)
-            b.setProperty("rating", str(int(r)))
-            b.setMinimumWidth(110)
-            b.setToolTip(f"Press {int(r)}: record this answer as {r.label} and continue")
-            self.rating_group.addButton(b, int(r))
-            self.rating_buttons[int(r)] = b
-            b.clicked.connect(lambda _c=False, value=int(r): self.rated.emit(value))
-            ratings.addWidget(b)
-        ratings.addStretch(1)
-        fb.addLayout(ratings)
-        self.suggestion = label("", "muted", wrap=True)
-        fb.addWidget(self.suggestion)
         self.feedback.hide()
         layout.addWidget(self.feedback)
 
     def show_hint(self) -> None:
         if self.question.hint_html:
-            self.hint_view.show()
-            self.hint_button.setEnabled(False)
+            self.hint_box.show()
+            self.hint_button.hide()
 
-    def show_feedback(self, result: RecallResult, gave_up: bool) -> None:
+    def show_feedback(self, result: RecallResult, gave_up: bool) -> int:
+        """Show what was covered; returns the rating to preselect."""
+        t = theme.current()
         self.editor.setReadOnly(True)
         if gave_up and not self.editor.toPlainText().strip():
             self.editor.setPlainText("(I don't know)")
-        self.hint_button.setEnabled(False)
+        self.hint_button.hide()
+        self.editor.fit_to_text()
         for lab, p in zip(self.point_labels, result.points, strict=True):
-            mark, role, word = (OK_MARK, "ok", "covered") if p.hit else (BAD_MARK, "bad",
-                                                                         "missed")
-            lab.setText(f"{mark} {word}: {p.text}")
-            lab.setProperty("role", role)
+            mark, colour, word = (OK_MARK, t.ok, "covered") if p.hit else (BAD_MARK, t.bad,
+                                                                           "missed")
+            lab.setText(f'<span style="color:{colour}; font-weight:bold">{mark} {word}:</span>'
+                        f" {html.escape(p.text)}")
             lab.setAccessibleName(f"{word}: {p.text}")
-            theme.repolish(lab)
         n, hits = len(result.points), result.hits
+        suggested = int(Rating.AGAIN) if gave_up else int(result.suggested)
+        name = Rating(suggested).label
         if gave_up:
-            self.banner.setText("Answer revealed — recorded as Again. Read the model answer, "
-                                "then press Enter to continue.")
-            self.banner.setProperty("role", "banner-info")
-            suggested = int(Rating.AGAIN)
+            set_role(self.banner, "banner-info",
+                     f"Answer revealed — recorded as {name}. Read the model answer, then press "
+                     f"Enter to continue (or 1–4 to rate it differently).")
         else:
             good = result.suggested >= Rating.GOOD
-            mark = OK_MARK if good else BAD_MARK
-            self.banner.setText(f"{mark} You covered {hits} of {n} key points.")
-            self.banner.setProperty("role", "banner-ok" if good else "banner-bad")
-            suggested = int(result.suggested)
-        theme.repolish(self.banner)
-        name = Rating(suggested).label
-        self.suggestion.setText(
-            f"Suggested: {name} (preselected — Enter accepts it). The checker only "
-            f"suggests; pick what matches how well you really knew it.")
-        self.rating_buttons[suggested].setChecked(True)
+            set_role(self.banner, "banner-ok" if good else "banner-bad",
+                     f"{OK_MARK if good else BAD_MARK} You covered {hits} of {n} key points. "
+                     f"Suggested rating: {name} — Enter accepts it, 1–4 picks another.")
+        self.banner.show()
         self.feedback.show()
-        self.rating_buttons[suggested].setFocus(Qt.FocusReason.OtherFocusReason)
+        return suggested
 
-    def selected_rating(self) -> int:
-        return max(1, self.rating_group.checkedId())
+
+def set_role(w: QLabel, role: str, text: str) -> None:
+    """Restyle a label (its stylesheet role) and relayout it for the new size."""
+    w.setProperty("role", role)
+    w.setText(text)
+    theme.repolish(w)
+    w.updateGeometry()
 
 
 # -- the page -------------------------------------------------------------------------
@@ -442,6 +452,27 @@ class SessionPage(QWidget):
             fl.addWidget(b)
         fl.addStretch(1)
         fl.addWidget(self.status)
+        # Rating a recall answer: shown instead of the primary button once checked.
+        self.rating_box = QWidget()
+        rl = QHBoxLayout(self.rating_box)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.setSpacing(8)
+        rl.addWidget(label("How well did you know it?", "muted"))
+        self.rating_group = QButtonGroup(self)
+        self.rating_group.setExclusive(True)
+        self.rating_buttons: dict[int, QPushButton] = {}
+        for r in Rating:
+            b = button(f"{int(r)}  {r.label}", accessible=f"Rate {r.label}")
+            b.setCheckable(True)
+            b.setProperty("rating", str(int(r)))
+            b.setMinimumWidth(84)
+            b.setToolTip(f"Press {int(r)}: record this answer as {r.label} and continue")
+            self.rating_group.addButton(b, int(r))
+            self.rating_buttons[int(r)] = b
+            b.clicked.connect(lambda _c=False, value=int(r): self.rate(value))
+            rl.addWidget(b)
+        self.rating_box.hide()
+        fl.addWidget(self.rating_box)
         fl.addWidget(self.primary_button)
         outer.addWidget(footer)
 
@@ -491,7 +522,7 @@ class SessionPage(QWidget):
         assert s is not None
         q = s.question
         topic = self.ctx.bank.topic(q.topic)
-        self.position.setText(f"{s.index + 1} / {s.total}")
+        self.position.setText(f"Question {s.index + 1} / {s.total}")
         self.position.setAccessibleName(f"Question {s.index + 1} of {s.total}")
         self.bar.setRange(0, s.total)
         self.bar.setValue(s.index)
@@ -508,9 +539,8 @@ class SessionPage(QWidget):
         self.panel = McqPanel(self.env, q) if q.kind == "mcq" else RecallPanel(self.env, q)
         if isinstance(self.panel, McqPanel):
             self.panel.selection_changed.connect(self._update_actions)
-        else:
-            self.panel.rated.connect(self.rate)
         self.panel_holder.addWidget(self.panel)
+        self.panel.show()  # added to a visible page: show now, not on the next loop
         self.state = "asking"
         self.status.setText("")
         self._update_actions()
@@ -533,16 +563,20 @@ class SessionPage(QWidget):
             self.primary_button.setText(f"Check answer ({shortcut_text('Ctrl+Return')})")
             self.primary_button.setAccessibleName("Check answer")
         elif asking:
-            self.primary_button.setText(f"Submit ({shortcut_text('Return')})")
+            self.primary_button.setText(f"Submit ({ENTER})")
             self.primary_button.setAccessibleName("Submit answer")
         else:
             last = self.session is not None and self.session.index + 1 >= self.session.total
             word = "Finish" if last else "Continue"
-            self.primary_button.setText(f"{word} ({shortcut_text('Return')})")
+            self.primary_button.setText(f"{word} ({ENTER})")
             self.primary_button.setAccessibleName(word)
+        rating_now = answered and recall
+        self.rating_box.setVisible(rating_now)
+        self.primary_button.setVisible(not rating_now)
+        self.skip_button.setVisible(not rating_now)
         self.act_check.setEnabled(asking and recall)
         self.act_dont_know.setEnabled(asking and recall)
-        self.dont_know_button.setVisible(recall)
+        self.dont_know_button.setVisible(recall and asking)
         self.dont_know_button.setEnabled(asking and recall)
         self.act_hint.setEnabled(asking and recall and bool(p and p.question.hint_html))
         self.act_skip.setEnabled(asking)
@@ -565,7 +599,7 @@ class SessionPage(QWidget):
         elif self.state == "asking" and isinstance(p, RecallPanel):
             self.check()
         elif self.state == "answered" and isinstance(p, RecallPanel):
-            self.rate(p.selected_rating())
+            self.rate(self.selected_rating())
         elif self.state == "answered":
             self.advance()
 
@@ -602,8 +636,23 @@ class SessionPage(QWidget):
 
     def _show_recall(self, p: RecallPanel, result: RecallResult, gave_up: bool) -> None:
         self.state = "answered"
-        p.show_feedback(result, gave_up)
+        suggested = p.show_feedback(result, gave_up)
+        self.rating_buttons[suggested].setChecked(True)
         self._update_actions()
+        self.rating_buttons[suggested].setFocus(Qt.FocusReason.OtherFocusReason)
+        QTimer.singleShot(0, lambda: self._scroll_to(p.banner))
+
+    def _scroll_to(self, w: QWidget) -> None:
+        """Scroll so ``w`` is near the top (the feedback starts there)."""
+        body = self.scroll_area.widget()
+        if body is None or not w.isVisible():
+            return
+        y = w.mapTo(body, QPoint(0, 0)).y()
+        self.scroll_area.verticalScrollBar().setValue(max(0, y - 12))
+
+    def selected_rating(self) -> int:
+        """The rating button currently selected (the suggestion until the learner picks)."""
+        return max(1, self.rating_group.checkedId())
 
     def hint(self) -> None:
         if isinstance(self.panel, RecallPanel):
@@ -613,7 +662,7 @@ class SessionPage(QWidget):
         p = self.panel
         if self.state != "answered" or not isinstance(p, RecallPanel) or self.session is None:
             return
-        p.rating_buttons[rating].setChecked(True)
+        self.rating_buttons[rating].setChecked(True)
         if rating != self.session.outcome.rating:
             self.session.rate(rating)
             self.ctx.hooks.progress_changed.fire()
@@ -690,6 +739,7 @@ class SessionPage(QWidget):
             self.panel.focus_first()
         elif isinstance(self.panel, RecallPanel) and self.state == "asking":
             self.panel.editor.setFocus()
+        elif isinstance(self.panel, RecallPanel) and self.state == "answered":
+            self.rating_buttons[self.selected_rating()].setFocus()
         else:
             self.primary_button.setFocus()
-

@@ -201,9 +201,13 @@ class SettingsPage(QWidget):
             editor.blockSignals(False)
 
     def _preview_html(self) -> str:
-        for qid in self.ctx.bank.longest_ids(40):
+        for qid in self.ctx.bank.all_ids():
             q = self.ctx.bank.question(qid)
-            if "math:" in q.answer_html and "<pre" in q.answer_html:
+            if "math:" in q.prompt_html and "<code>" in q.prompt_html and len(q.prompt) < 300:
+                return q.prompt_html
+        for qid in self.ctx.bank.all_ids():
+            q = self.ctx.bank.question(qid)
+            if "math:" in q.prompt_html and len(q.prompt) < 300:
                 return q.prompt_html
         ids = self.ctx.bank.all_ids()
         return self.ctx.bank.question(ids[0]).prompt_html if ids else "<p>No questions.</p>"

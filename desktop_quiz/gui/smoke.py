@@ -98,7 +98,7 @@ class SmokeDriver(QObject):
         click(page.primary_button)  # Check answer
         if not panel.feedback.isVisible():
             raise RuntimeError("no feedback after checking")
-        click(panel.rating_buttons[panel.selected_rating()])
+        click(page.rating_buttons[page.selected_rating()])
 
     def finish(self) -> None:
         ctx = self.window.ctx

@@ -73,6 +73,7 @@ class SummaryPage(QWidget):
         self.topics.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.topics.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         header = self.topics.header()
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
@@ -85,7 +86,9 @@ class SummaryPage(QWidget):
         col.addWidget(self.missed_hint)
         self.missed_list = QListWidget()
         self.missed_list.setAccessibleName("Missed questions")
+        self.missed_list.setObjectName("missed")
         self.missed_list.setWordWrap(True)
+        self.missed_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.missed_list.itemActivated.connect(self._open)
         col.addWidget(self.missed_list)
         self.none_missed = label("Nothing missed — well done.", "muted")
@@ -142,8 +145,8 @@ class SummaryPage(QWidget):
         self.missed_list.setVisible(has)
         self.missed_hint.setVisible(has)
         self.none_missed.setVisible(not has and s.answered > 0)
-        self.missed_list.setFixedHeight(min(360, 12 + sum(
-            max(28, self.missed_list.sizeHintForRow(i)) for i in range(len(self.missed)))))
+        row = 2 * self.missed_list.fontMetrics().lineSpacing() + 16  # two wrapped lines
+        self.missed_list.setFixedHeight(min(8 * row, 16 + row * len(self.missed)))
         self.retry_button.setEnabled(has)
         self.retry_button.setText(f"Drill the &missed ones again ({len(self.missed)})" if has
                                   else "Nothing missed to drill again")

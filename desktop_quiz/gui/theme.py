@@ -99,13 +99,13 @@ QListWidget#nav::item:hover {{ background: {t.button_hover}; }}
 QListWidget#nav::item:selected {{ background: {t.accent_soft}; color: {t.text};
     font-weight: bold; }}
 QListWidget#nav:focus {{ border: 2px solid {t.accent}; border-radius: 6px; }}
-QLabel#appTitle {{ font-size: 15pt; font-weight: bold; color: {t.text}; }}
+QLabel#appTitle {{ font-size: 13pt; font-weight: bold; color: {t.text}; }}
 QLabel[role="h1"] {{ font-size: 19pt; font-weight: bold; color: {t.text}; }}
 QLabel[role="h2"] {{ font-size: 13pt; font-weight: bold; color: {t.text}; }}
 QLabel[role="muted"] {{ color: {t.muted}; }}
 QLabel[role="big"] {{ font-size: 26pt; font-weight: bold; color: {t.text}; }}
-QLabel[role="chip"] {{ background: {t.alt_base}; border: 1px solid {t.border};
-    border-radius: 10px; padding: 2px 10px; color: {t.text}; }}
+QLabel[role="chip"] {{ background: {t.accent_soft}; border: none;
+    border-radius: 11px; padding: 3px 11px; color: {t.text}; }}
 QLabel[role="ok"] {{ color: {t.ok}; font-weight: bold; }}
 QLabel[role="bad"] {{ color: {t.bad}; font-weight: bold; }}
 QLabel[role="banner-ok"] {{ background: {t.ok_bg}; color: {t.ok}; border: 1px solid {t.ok};
@@ -152,6 +152,8 @@ QPlainTextEdit:focus, QLineEdit:focus {{ border: 2px solid {t.accent}; }}
 QPlainTextEdit, QLineEdit {{ border: 1px solid {t.border}; border-radius: 6px;
     background: {t.base}; padding: 4px; }}
 QTreeWidget {{ border: 1px solid {t.border}; border-radius: 6px; background: {t.base}; }}
+QTreeWidget::item {{ padding: 2px 0px; }}
+QListWidget#missed::item {{ padding: 6px 4px; }}
 QTreeWidget:focus, QListWidget:focus {{ border: 2px solid {t.accent}; }}
 QProgressBar {{ border: 1px solid {t.border}; border-radius: 4px; background: {t.alt_base};
     text-align: center; color: {t.text}; max-height: 10px; }}
@@ -185,7 +187,8 @@ def repolish(widget: object) -> None:
     from desktop_quiz.gui.qt import QWidget
 
     if isinstance(widget, QWidget):
-        style = widget.style()
-        style.unpolish(widget)
-        style.polish(widget)
-        widget.update()
+        # unpolish()/polish() misses box-model changes (padding, border) on labels;
+        # touching the widget's own (empty) sheet makes Qt recompute everything.
+        sheet = widget.styleSheet()
+        widget.setStyleSheet(sheet[:-1] if sheet.endswith(" ") else sheet + " ")
+        widget.updateGeometry()

@@ -1,0 +1,285 @@
+"""Drill setup, the question view (MCQ and recall) and the summary, by keyboard and mouse."""
+
+from __future__ import annotations
+
+from desktop_quiz.core.bank import Filter
+from desktop_quiz.core.config import Settings
+from desktop_quiz.gui.mainwindow import MainWindow
+from desktop_quiz.gui.qt import QApplication, QCheckBox, QRadioButton, Qt
+from desktop_quiz.gui.session import McqPanel, RecallPanel
+from tests.gui.conftest import click, first_id, key, open_message_box, press_button
+
+K = Qt.Key
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def single_mcq(q) -> bool:  # type: ignore[no-untyped-def]
+    return q.kind == "mcq" and not q.multi and len(q.choices) >= 3
+
+
+def start(window: MainWindow, ids: list[str]) -> None:
+    window.show_page("drill")
+    window.drill.start_ordered(ids)
+    window.drill.session_page.focus_content()
+
+
+# -- setup ------------------------------------------------------------------------------
+def test_setup_counts_matching_questions_live_and_starts_a_drill(window, qtbot, ctx):
+    window.show_page("drill")
+    setup = window.drill.setup
+    assert window.drill.currentWidget() is setup
+    topic = next(t.slug for t in ctx.bank.topics() if ctx.bank.counts_by_topic().get(t.slug))
+    setup.topics.set_selected([topic])
+    expected = ctx.bank.count(Filter(topics=(topic,)))
+    assert setup.match.text() == f"{expected} questions match"
+    click(qtbot, setup.kind_buttons["recall"])
+    recall = ctx.bank.count(Filter(topics=(topic,), kinds=("recall",)))
+    assert setup.match.text().startswith(f"{recall} question")
+    setup.count.setValue(3)
+    assert setup.start_button.text().replace("&", "") == f"Start drill ({min(3, recall)})"
+    click(qtbot, setup.start_button)
+    page = window.drill.session_page
+    assert window.drill.currentWidget() is page
+    assert page.position.text() == f"Question 1 / {min(3, recall)}"
+    assert isinstance(page.panel, RecallPanel)
+
+
+def test_setup_needs_a_topic_and_is_remembered(window, qtbot, ctx, app):
+    setup = window.drill.setup
+    window.show_page("drill")
+    click(qtbot, setup.none_button)
+    assert setup.match.text() == "Pick at least one topic"
+    assert not setup.start_button.isEnabled()
+    topics = [t.slug for t in ctx.bank.topics() if ctx.bank.counts_by_topic().get(t.slug)][:2]
+    setup.topics.set_selected(topics)
+    click(qtbot, setup.kind_buttons["mcq"])
+    click(qtbot, setup.difficulty_boxes[3])  # untick "Hard"
+    setup.order.setCurrentIndex(setup.order.findData("weak-first"))
+    click(qtbot, setup.start_button)
+    assert Settings(ctx.data_dir)["last_drill"]["topics"] == topics
+    again = MainWindow(ctx, remember_geometry=False)
+    qtbot.addWidget(again)
+    s2 = again.drill.setup
+    assert s2.topics.selected() == topics
+    assert s2.kind_buttons["mcq"].isChecked()
+    assert not s2.difficulty_boxes[3].isChecked()
+    assert s2.order.currentData() == "weak-first"
+
+
+# -- multiple choice ------------------------------------------------------------------------
+def test_mcq_keys_select_and_enter_submits_with_feedback(window, qtbot, ctx):
+    qid = first_id(ctx.bank, single_mcq)
+    q = ctx.bank.question(qid)
+    start(window, [qid])
+    page = window.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, McqPanel)
+    assert all(isinstance(b, QRadioButton) for b in panel.choice_buttons)
+    assert not page.primary_button.isEnabled()  # nothing chosen yet
+    key(qtbot, page, K.Key_2)
+    assert panel.choice_buttons[1].isChecked()
+    key(qtbot, page, K.Key_1)
+    assert panel.choice_buttons[0].isChecked() and not panel.choice_buttons[1].isChecked()
+    assert page.primary_button.isEnabled()
+    key(qtbot, page, K.Key_Return)
+    right = 0 in q.correct_indices
+    assert panel.banner.isVisible()
+    assert panel.banner.text().startswith("✓ Correct" if right else "✗ Not quite")
+    verdicts = [r.verdict.text() for r in panel.rows]
+    for i, text in enumerate(verdicts):
+        assert text.startswith("✓" if i in q.correct_indices else "✗")
+        assert panel.rows[i].explanation.isVisible()
+    assert panel.answer.isVisible()
+    # Recorded before the feedback was shown, exactly as chosen.
+    answers = ctx.progress.answers()
+    assert [(a.question_id, a.response, a.correct) for a in answers] == [(qid, "0", right)]
+    assert page.primary_button.text().startswith("Finish")
+    key(qtbot, page, K.Key_Enter)
+    assert window.drill.currentWidget() is window.drill.summary
+
+
+def test_mcq_by_mouse_clicking_a_row_and_submit(window, qtbot, ctx):
+    qid = first_id(ctx.bank, single_mcq)
+    q = ctx.bank.question(qid)
+    right = min(q.correct_indices)
+    start(window, [qid])
+    page = window.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, McqPanel)
+    click(qtbot, panel.rows[right])
+    assert panel.chosen() == [right]
+    click(qtbot, page.primary_button)
+    assert panel.banner.text().startswith("✓ Correct")
+    assert ctx.progress.answers()[0].correct
+
+
+def test_multi_answer_uses_checkboxes_and_toggles(window, qtbot, ctx):
+    qid = first_id(ctx.bank, lambda q: q.kind == "mcq" and q.multi)
+    q = ctx.bank.question(qid)
+    start(window, [qid])
+    page = window.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, McqPanel)
+    assert "Select all that apply" in panel.instruction.text()
+    assert all(isinstance(b, QCheckBox) for b in panel.choice_buttons)
+    keys = [K.Key_1, K.Key_2, K.Key_3, K.Key_4, K.Key_5, K.Key_6]
+    key(qtbot, page, keys[0])
+    key(qtbot, page, keys[0])  # toggles off again
+    assert not panel.choice_buttons[0].isChecked()
+    for i in sorted(q.correct_indices):
+        key(qtbot, page, keys[i])
+    assert panel.chosen() == sorted(q.correct_indices)
+    key(qtbot, page, K.Key_Return)
+    assert panel.banner.text().startswith("✓ Correct")
+    assert ctx.progress.answers()[0].correct
+
+
+# -- free recall ---------------------------------------------------------------------------
+def recall_with_hint(q) -> bool:  # type: ignore[no-untyped-def]
+    return q.kind == "recall" and bool(q.hint_html)
+
+
+def test_recall_ctrl_enter_checks_and_number_key_rates(window, qtbot, ctx):
+    qid = first_id(ctx.bank, recall_with_hint)
+    q = ctx.bank.question(qid)
+    other = first_id(ctx.bank, single_mcq)
+    start(window, [qid, other])
+    page = window.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, RecallPanel)
+    assert QApplication.focusWidget() is panel.editor
+    key(qtbot, page, K.Key_1)  # digits are typed, not shortcuts, before checking
+    assert panel.editor.toPlainText() == "1"
+    panel.editor.clear()
+    alt = q.key_points[0].alternatives[0] if q.key_points[0].alternatives else q.key_points[0].text
+    qtbot.keyClicks(panel.editor, f"My answer: {alt}.")
+    key(qtbot, page, K.Key_H, CTRL)
+    assert panel.hint_box.isVisible()
+    key(qtbot, page, K.Key_Return, CTRL)
+    assert panel.feedback.isVisible()
+    assert panel.point_labels[0].accessibleName().startswith("covered")
+    texts = [lab.text() for lab in panel.point_labels]
+    assert all(("✓ covered" in t) or ("✗ missed" in t) for t in texts)
+    recorded = ctx.progress.answers()[0]
+    assert recorded.response == f"My answer: {alt}."
+    suggested = recorded.rating
+    assert page.rating_buttons[suggested].isChecked()  # the suggestion is preselected
+    assert page.rating_box.isVisible()
+    key(qtbot, page, K.Key_4)
+    assert ctx.progress.answers()[0].rating == 4  # the learner's choice is recorded
+    assert isinstance(page.panel, McqPanel)
+    assert page.position.text() == "Question 2 / 2"
+
+
+def test_i_dont_know_reveals_the_answer_as_again(window, qtbot, ctx):
+    qid = first_id(ctx.bank, lambda q: q.kind == "recall")
+    start(window, [qid])
+    page = window.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, RecallPanel)
+    click(qtbot, page.dont_know_button)
+    assert "recorded as Again" in panel.banner.text()
+    assert panel.answer.isVisible()
+    assert page.rating_buttons[1].isChecked()
+    assert ctx.progress.answers()[0].rating == 1
+    key(qtbot, page, K.Key_Return)  # accepts Again
+    assert ctx.progress.answers()[0].rating == 1
+    assert window.drill.currentWidget() is window.drill.summary
+
+
+def test_skip_and_flag_by_keyboard(window, qtbot, ctx):
+    first = first_id(ctx.bank, single_mcq)
+    second = first_id(ctx.bank, lambda q: q.kind == "recall")
+    start(window, [first, second])
+    page = window.drill.session_page
+    key(qtbot, page, K.Key_D, CTRL)
+    assert page.flag_button.isChecked() and page.flag_button.text() == "⚑ Flagged"
+    assert ctx.progress.flagged_ids() == {first}
+    key(qtbot, page, K.Key_S, CTRL | SHIFT)
+    assert page.position.text() == "Question 2 / 2"
+    assert not page.flag_button.isChecked()
+    assert ctx.progress.answer_count() == 0  # a skip records nothing
+    click(qtbot, page.skip_button)
+    summary = window.drill.summary
+    assert window.drill.currentWidget() is summary
+    assert summary.score.text() == "No questions answered"
+    assert "2 skipped" in summary.detail.text()
+
+
+def test_escape_asks_before_abandoning(window, qtbot, ctx):
+    a = first_id(ctx.bank, single_mcq)
+    b = first_id(ctx.bank, lambda q: q.kind == "recall")
+    start(window, [a, b])
+    page = window.drill.session_page
+    key(qtbot, page, K.Key_1)
+    key(qtbot, page, K.Key_Return)
+    key(qtbot, page, K.Key_Return)  # continue to question 2
+    key(qtbot, page, K.Key_Escape)
+    box = open_message_box(qtbot)
+    assert "End this drill now?" in box.text()
+    press_button(qtbot, box, "Keep going")
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert window.drill.currentWidget() is page
+    assert page.position.text() == "Question 2 / 2"
+    page.focus_content()
+    key(qtbot, page, K.Key_Escape)
+    box = open_message_box(qtbot)
+    press_button(qtbot, box, "End drill")
+    qtbot.waitUntil(lambda: window.drill.currentWidget() is window.drill.summary)
+    summary = window.drill.summary
+    assert summary.title.text() == "Drill ended early"
+    assert ctx.progress.answer_count() == 1  # the answer given is kept
+
+
+# -- summary -------------------------------------------------------------------------------
+def test_summary_shows_score_topics_missed_and_drills_them_again(window, qtbot, ctx):
+    ids = [qid for qid in ctx.bank.all_ids() if single_mcq(ctx.bank.question(qid))][:3]
+    start(window, ids)
+    page = window.drill.session_page
+    wrong_ids = []
+    for n, qid in enumerate(ids):
+        q = ctx.bank.question(qid)
+        panel = page.panel
+        assert isinstance(panel, McqPanel)
+        pick = min(q.correct_indices) if n == 0 else next(
+            i for i in range(len(q.choices)) if i not in q.correct_indices)
+        if n:
+            wrong_ids.append(qid)
+        click(qtbot, panel.rows[pick])
+        click(qtbot, page.primary_button)
+        click(qtbot, page.primary_button)
+    summary = window.drill.summary
+    assert window.drill.currentWidget() is summary
+    assert summary.score.text() == "1 / 3 correct  (33%)"
+    topics = {summary.topics.topLevelItem(i).text(0)
+              for i in range(summary.topics.topLevelItemCount())}
+    assert topics == {ctx.bank.topic(ctx.bank.question(q).topic).title for q in ids}
+    assert summary.missed_list.count() == 2
+    assert all(summary.missed_list.item(i).text().startswith("✗") for i in range(2))
+    summary.missed_list.setCurrentRow(0)
+    summary.missed_list.setFocus()
+    qtbot.keyClick(summary.missed_list, K.Key_Return)
+    dialogs = [w for w in QApplication.topLevelWidgets()
+               if w.isVisible() and type(w).__name__ == "ReaderDialog"]
+    assert len(dialogs) == 1
+    assert "Answer" in dialogs[0].view.toPlainText()
+    dialogs[0].close()
+    assert summary.retry_button.text().replace("&", "") == "Drill the missed ones again (2)"
+    click(qtbot, summary.retry_button)
+    assert window.drill.currentWidget() is page
+    assert page.position.text() == "Question 1 / 2"
+    assert set(page.session.ids) == set(wrong_ids)
+
+
+def test_answers_refresh_home(window, qtbot, ctx):
+    before = window.home.subtitle.text()
+    assert "given 0 answers" in before
+    qid = first_id(ctx.bank, single_mcq)
+    start(window, [qid])
+    page = window.drill.session_page
+    key(qtbot, page, K.Key_1)
+    key(qtbot, page, K.Key_Return)
+    window.show_page("home")
+    assert "given 1 answers" in window.home.subtitle.text()
+    assert window.nav.currentItem().text() == "Home"

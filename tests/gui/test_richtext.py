@@ -1,0 +1,48 @@
+"""Math from the bank drawn at the right size and colour, code blocks boxed."""
+
+from __future__ import annotations
+
+from desktop_quiz.gui import theme
+from desktop_quiz.gui.qt import QImage, QTextDocument, QUrl
+from desktop_quiz.gui.richtext import RichEnv, RichView, wrap_code_blocks
+from tests.gui.conftest import first_id
+
+
+def math_key(html: str) -> str:
+    return html.split('src="math:', 1)[1].split('"', 1)[0]
+
+
+def darkest_and_lightest(image: QImage) -> tuple[int, int]:
+    values = [image.pixelColor(x, y) for x in range(image.width())
+              for y in range(image.height()) if image.pixelColor(x, y).alpha() > 200]
+    assert values, "the formula drew nothing"
+    light = [c.lightness() for c in values]
+    return min(light), max(light)
+
+
+def test_math_images_follow_theme_font_size_and_dpr(app, gui_bank, qtbot):
+    qid = first_id(gui_bank, lambda q: "math:" in q.prompt_html)
+    key = math_key(gui_bank.question(qid).prompt_html)
+    env = RichEnv(gui_bank, 11)
+    view = RichView(env)
+    qtbot.addWidget(view)
+    url = QUrl(f"math:{key}")
+    image = view.loadResource(QTextDocument.ResourceType.ImageResource.value, url)
+    assert isinstance(image, QImage) and not image.isNull()
+    assert darkest_and_lightest(image)[0] < 80  # black ink on light
+    env.update(th=theme.DARK)
+    dark = view.loadResource(QTextDocument.ResourceType.ImageResource.value, url)
+    assert darkest_and_lightest(dark)[1] > 180  # light ink on dark
+    env.update(font_size=22)
+    big = env.math_image(key, 2.0)
+    assert big is not None
+    assert abs(big.width() - 4 * image.width()) <= 4  # 2× font × 2× device pixels
+    assert big.devicePixelRatio() == 2.0
+    scaled = env.prepare('<img src="math:abc" width="10" height="7">')
+    assert scaled == '<img src="math:abc" width="20" height="14">'
+
+
+def test_code_blocks_get_a_padded_dark_box():
+    html = '<pre style="background-color:#161b22;color:#e6edf3"><code>x = 1</code></pre>'
+    out = wrap_code_blocks(html)
+    assert 'bgcolor="#161b22"' in out and "<code>" not in out and "x = 1" in out
