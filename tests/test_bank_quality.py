@@ -36,6 +36,10 @@ def test_model_answers_hit_their_own_key_points(bank: Bank) -> None:
     assert [str(f) for f in check_recall_self_consistency(bank)] == []
 
 
+def test_restating_the_prompt_scores_no_key_point(bank: Bank) -> None:
+    assert [str(f) for f in check_prompt_echo(bank)] == []
+
+
 def test_mcq_hygiene(bank: Bank) -> None:
     assert [str(f) for f in check_mcq(bank)] == []
 

@@ -7,6 +7,8 @@ whether the bank is good enough to ship:
   (``behavioral`` may be all free recall);
 - self-consistency: each recall question's own model answer must hit all of its
   key points, or the ``accept:`` phrasings would fail good learners too;
+- no free points: restating the prompt must hit no key point, or a learner scores
+  by echoing the question;
 - MCQ hygiene: no "all/none of the above", correct answers not always in one slot;
 - originality: no run of :data:`OVERLAP_WORDS` words shared with a source article.
 """
@@ -39,7 +41,8 @@ class Finding:
 
 
 def lint(bank: Bank, seeds: Path | None = None) -> list[Finding]:
-    return [*check_counts(bank), *check_recall_self_consistency(bank), *check_mcq(bank),
+    return [*check_counts(bank), *check_recall_self_consistency(bank),
+            *check_prompt_echo(bank), *check_mcq(bank),
             *(check_overlap(bank, seeds) if seeds else [])]
 
 
@@ -70,6 +73,19 @@ def check_recall_self_consistency(bank: Bank) -> list[Finding]:
             if not p.hit:
                 out.append(Finding(qid, "self-check",
                                    f"the model answer does not hit key point {p.text!r}"))
+    return out
+
+
+def check_prompt_echo(bank: Bank) -> list[Finding]:
+    out = []
+    for qid in bank.all_ids():
+        q = bank.question(qid)
+        if q.kind != "recall":
+            continue
+        for p in grade_recall(q, q.prompt).points:
+            if p.hit:
+                out.append(Finding(qid, "prompt-echo", f"restating the prompt hits key point "
+                                   f"{p.text!r} (via {p.matched!r})"))
     return out
 
 
