@@ -13,6 +13,7 @@ from desktop_quiz.core.banklint import (
     check_counts,
     check_mcq,
     check_overlap,
+    check_prompt_echo,
     check_recall_self_consistency,
 )
 from tests.conftest import QUESTIONS, ROOT
