@@ -361,6 +361,15 @@ def _screenshots(args: argparse.Namespace) -> int:
     return take(args.dir, args.theme)
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from desktop_quiz import bench
+
+    figures = bench.run(quick=args.quick)
+    print(json.dumps(figures, indent=2) if args.json else bench.format_table(figures))
+    return 0
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "bench": _bench,
     "data": _data, "screenshots": _screenshots, "stats": _stats, "history": _history,
     "demo": _demo}
