@@ -67,13 +67,20 @@ import time as _time
 import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
-from desktop_quiz.core.storage import SCHEMA_VERSION, Progress, iso, utcnow
+from desktop_quiz.core.storage import (
+    SCHEMA_VERSION,
+    Progress,
+    day_start,
+    end_of_today,
+    iso,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from desktop_quiz.core.bank import Bank
@@ -208,21 +215,6 @@ class Activity:
 # -- days ---------------------------------------------------------------------------
 def _local_date(dt: datetime, tz: tzinfo | None) -> date:
     return dt.astimezone(tz).date()
-
-
-def day_start(d: date, tz: tzinfo | None = None) -> datetime:
-    """The instant (UTC) the local day ``d`` begins; DST-correct."""
-    if tz is None:
-        local = datetime.combine(d, time()).astimezone()  # naive → system local time
-    else:
-        local = datetime.combine(d, time(), tzinfo=tz)
-    return local.astimezone(timezone.utc)
-
-
-def end_of_today(now: datetime | None = None, tz: tzinfo | None = None) -> datetime:
-    """When the learner's day ends: "due today" means due before this instant."""
-    now = now or utcnow()
-    return day_start(_local_date(now, tz) + timedelta(days=1), tz)
 
 
 def _epoch_ms(dt: datetime) -> float:

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from desktop_quiz.core.scheduling import Scheduling
@@ -79,6 +79,21 @@ class StorageError(Exception):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def day_start(d: date, tz: tzinfo | None = None) -> datetime:
+    """The instant (UTC) the local day ``d`` begins (``tz=None``: system time); DST-correct."""
+    if tz is None:
+        local = datetime.combine(d, time()).astimezone()  # naive → system local time
+    else:
+        local = datetime.combine(d, time(), tzinfo=tz)
+    return local.astimezone(timezone.utc)
+
+
+def end_of_today(now: datetime | None = None, tz: tzinfo | None = None) -> datetime:
+    """When the learner's day ends: "due today" means due before this instant (as Anki)."""
+    now = now or utcnow()
+    return day_start(now.astimezone(tz).date() + timedelta(days=1), tz)
 
 
 def iso(dt: datetime) -> str:
@@ -321,11 +336,11 @@ class Progress:
         seen = self.seen_ids()
         return {t: len(ids & seen) for t, ids in bank_ids_by_topic.items()}
 
-    def due_ids(self, now: datetime | None = None) -> list[str]:
-        """Questions due for review by ``now`` (default: now), most overdue first."""
+    def due_ids(self, by: datetime | None = None) -> list[str]:
+        """Questions due by ``by`` (default: the end of the learner's day), most overdue first."""
         return [r[0] for r in self.db.execute(
-            "SELECT question_id FROM cards WHERE due <= ? ORDER BY due, question_id",
-            (iso(now or utcnow()),))]
+            "SELECT question_id FROM cards WHERE due < ? ORDER BY due, question_id",
+            (iso(by or end_of_today()),))]
 
     def due_order(self) -> list[str]:
         """Every answered question, soonest due first."""
