@@ -17,17 +17,19 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
 FROZEN = DIST / "desktop-quiz"
-VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+# The one version number lives in desktop_quiz/__init__.py (pyproject reads it too).
+VERSION = re.search(r'__version__ = "([^"]+)"',
+                    (ROOT / "desktop_quiz" / "__init__.py").read_text()).group(1)  # type: ignore[union-attr]
 BUDGET_FROZEN_MB = 200
 BUDGET_DEB_MB = 75
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
@@ -176,9 +178,9 @@ def windows_installer() -> Path | None:
     if iscc is None:
         log("iscc (Inno Setup) not on PATH: skipping the Windows installer")
         return None
+    script = ROOT / "packaging" / "windows" / "desktop-quiz.iss"
     subprocess.run([iscc, f"/DAppVersion={VERSION}", f"/DSourceDir={FROZEN}",
-                    f"/DOutputDir={DIST}", str(ROOT / "packaging" / "windows" / "desktop-quiz.iss")],
-                   check=True)
+                    f"/DOutputDir={DIST}", str(script)], check=True)
     return DIST / f"desktop-quiz-{VERSION}-windows-x64-setup.exe"
 
 

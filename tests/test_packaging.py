@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
 
+from desktop_quiz import __version__
+
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
-VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+VERSION = __version__
 EXE = "desktop-quiz-cli.exe" if sys.platform == "win32" else "desktop-quiz"
 
 pytestmark = pytest.mark.packaging
