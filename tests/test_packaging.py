@@ -117,3 +117,21 @@ def test_deb_installs_into_a_scratch_root_and_runs(tmp_path: Path) -> None:
 def test_tarball_exists() -> None:
     tarball = DIST / f"desktop-quiz-{VERSION}-linux-{os.uname().machine}.tar.gz"
     assert tarball.is_file() and tarball.stat().st_size > 10_000_000
+
+
+def test_wheel_ships_a_built_bank_and_icons(tmp_path: Path) -> None:
+    import sqlite3
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path), str(ROOT)], check=True, timeout=900)
+    wheel = next(tmp_path.glob("desktop_quiz-*.whl"))
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        assert "desktop_quiz/resources/icons/desktop-quiz.svg" in names
+        (tmp_path / "bank.sqlite").write_bytes(z.read("desktop_quiz/data/bank.sqlite"))
+        entry_points = z.read(f"desktop_quiz-{VERSION}.dist-info/entry_points.txt").decode()
+    assert "[gui_scripts]\ndesktop-quiz = desktop_quiz.cli:main" in entry_points
+    count = sqlite3.connect(tmp_path / "bank.sqlite").execute(
+        "SELECT value FROM meta WHERE key = 'question_count'").fetchone()[0]
+    assert int(count) >= 650
