@@ -82,17 +82,7 @@ def backup_now(data_dir: Path, now: datetime | None = None, prune_old: bool = Tr
     while target.exists():  # two backups in the same second
         target = folder / f"progress-{now.strftime(_STAMP)}-{n}.sqlite"
         n += 1
-    tmp = target.with_suffix(".tmp")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    tmp.replace(target)
+    _sqlite_copy(source, target)
     if prune_old:
         prune(data_dir, now)
     return target
@@ -157,9 +147,15 @@ def restore(data_dir: Path, backup: Path) -> Path | None:
 
 
 def _copy_database(source: Path, target: Path) -> None:
+    """Replace the live database ``target`` (closed) with a copy of ``source``."""
     for suffix in ("-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
-    tmp = target.with_suffix(".restore.tmp")
+    _sqlite_copy(source, target)
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """Consistent copy with SQLite's backup API, to a temporary file renamed into place."""
+    tmp = target.with_suffix(".copy.tmp")
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(tmp)
