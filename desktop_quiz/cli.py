@@ -140,8 +140,26 @@ def _log_exception() -> Path | None:
         return None
 
 
+# Plain-Python modules the GUI start-up needs. Importing them before PySide6 keeps
+# them clear of PySide6's import hook, which reads the source of every module
+# imported after QtCore (inspect.getsource) to look for ``__feature__`` imports.
+_GUI_PRELOAD = ("html", "hashlib", "fsrs", "desktop_quiz.core.backup",
+                "desktop_quiz.core.bank", "desktop_quiz.core.config",
+                "desktop_quiz.core.context", "desktop_quiz.core.grading",
+                "desktop_quiz.core.source", "desktop_quiz.core.stats",
+                "desktop_quiz.core.storage", "desktop_quiz.core.study")
+
+
+def _preload_for_gui() -> None:
+    import importlib
+
+    for name in _GUI_PRELOAD:
+        importlib.import_module(name)
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command is None:
+        _preload_for_gui()
         from desktop_quiz.gui.app import run
 
         return run(smoke_count=args.count if args.smoke_test else None, delay_ms=args.delay_ms)

@@ -67,6 +67,15 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=1)
+def _ratio() -> Any:
+    # Looked up once: an import statement in _similar (called thousands of times per
+    # answer) goes through the import machinery, and PySide6's import hook, each time.
+    from rapidfuzz.fuzz import ratio
+
+    return ratio
+
+
 def stem(word: str) -> str:
     """The Snowball stem of one lower-case word."""
     return str(_stemmer().stemWord(word))
@@ -101,8 +110,7 @@ def _similar(a: Word, b: Word) -> bool:
         return True
     if min(len(a[1]), len(b[1])) < FUZZY_MIN_LEN:
         return False
-    from rapidfuzz.fuzz import ratio
-
+    ratio = _ratio()
     return bool(ratio(a[1], b[1]) >= FUZZY_MIN_SCORE or ratio(a[0], b[0]) >= FUZZY_MIN_SCORE)
 
 

@@ -95,19 +95,47 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 # -- errors ------------------------------------------------------------------------
+class LogFileHandler(logging.Handler):
+    """A rotating log file, set up on the first record.
+
+    ``logging.handlers`` pulls in socket, pickle and queue (~8 ms); most runs log
+    nothing, so start-up does not pay for it.
+    """
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path = path
+        self._file: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            from logging.handlers import RotatingFileHandler
+
+            self._file = RotatingFileHandler(self.path, maxBytes=1_000_000, backupCount=2,
+                                             delay=True, encoding="utf-8")
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
 def setup_logging(data_dir: Path | None) -> Path | None:
     """Log to ``desktop-quiz.log`` in the data folder (created on first message)."""
     if data_dir is None:
         return None
-    from logging.handlers import RotatingFileHandler
-
     path = data_dir / LOG_FILE
     for h in list(log.handlers):
-        if isinstance(h, RotatingFileHandler):
+        if isinstance(h, LogFileHandler):
             log.removeHandler(h)
             h.close()
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=2, delay=True,
-                                  encoding="utf-8")
+    handler = LogFileHandler(path)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)

@@ -17,7 +17,6 @@ from desktop_quiz.gui.qt import (
     QPushButton,
     QSizePolicy,
     Qt,
-    QTimer,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -31,7 +30,7 @@ WEAKEST_COUNT = 5
 
 def weakest_topics(ctx: AppContext, n: int) -> list[tuple[str, str]]:
     """(slug, "mastery 62% · 9/25 seen") for the weakest topics with answers."""
-    from desktop_quiz.core import stats  # numpy: loaded after the window is up
+    from desktop_quiz.core import stats
 
     return [(m.topic, f"{round(100 * m.mastery)}% · {m.seen}/{m.total} seen")
             for m in stats.weakest_topics(ctx, n)]
@@ -105,7 +104,7 @@ class HomePage(QWidget):
         columns.addLayout(right, 2)
         outer.addLayout(columns, 1)
         self._build_topics()
-        self.refresh(defer_weakest=True)
+        self.refresh()
 
     def _action_card(self, grid: QGridLayout, col: int, title: str, action: str,
                      slot: Any, primary: bool = False) -> tuple[QLabel, QPushButton]:
@@ -158,7 +157,7 @@ class HomePage(QWidget):
                 self.topics.setItemWidget(item, 2, holder)
                 self.topic_bars[t.slug] = bar
 
-    def refresh(self, defer_weakest: bool = False) -> None:
+    def refresh(self) -> None:
         bank, progress, settings = self.ctx.bank, self.ctx.progress, self.ctx.settings
         counts = bank.counts_by_topic()
         ids_by_topic: dict[str, set[str]] = {}
@@ -195,12 +194,7 @@ class HomePage(QWidget):
                 seen_label.setText(f"{s} / {n}" if n else "—")
             item.setDisabled(n == 0)
             item.setToolTip(1, "No questions yet" if n == 0 else f"{n} questions")
-        if defer_weakest:  # statistics load numpy: let the window appear first
-            clear_layout(self.weak_layout)
-            self.weak_layout.addWidget(label("Working out your weakest topics…", "muted"))
-            QTimer.singleShot(0, self._refresh_weakest)
-        else:
-            self._refresh_weakest()
+        self._refresh_weakest()  # pure Python (no numpy): part of the first paint
 
     def _refresh_weakest(self) -> None:
         clear_layout(self.weak_layout)

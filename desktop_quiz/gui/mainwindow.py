@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from desktop_quiz import APP_DISPLAY_NAME, ORG_NAME, __version__
 from desktop_quiz.core.bank import Filter
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.study import DrillSpec, Session, assemble
 from desktop_quiz.gui import theme
-from desktop_quiz.gui.browse import BrowsePage
 from desktop_quiz.gui.dialogs import notify
 from desktop_quiz.gui.drillsetup import DrillSetupPage
 from desktop_quiz.gui.home import HomePage
-from desktop_quiz.gui.mock import MockArea
 from desktop_quiz.gui.qt import (
     QAction,
     QApplication,
@@ -33,14 +32,22 @@ from desktop_quiz.gui.qt import (
     Qt,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 from desktop_quiz.gui.richtext import RichEnv
 from desktop_quiz.gui.session import SessionPage
-from desktop_quiz.gui.settings import SettingsPage
 from desktop_quiz.gui.summary import SummaryPage
 from desktop_quiz.gui.widgets import label, shortcut_text
 
+if TYPE_CHECKING:
+    from desktop_quiz.gui.browse import BrowsePage
+    from desktop_quiz.gui.mock import MockArea
+    from desktop_quiz.gui.settings import SettingsPage
+
 PAGES = ("home", "drill", "mock", "browse", "progress", "settings")
+# Built on first use (first navigation, or a menu that needs them): start-up
+# builds only Home, the drill area (its Question menu) and the progress slot.
+LAZY_PAGES = ("mock", "browse", "settings")
 PAGE_TITLES = {"home": "Home", "drill": "Drill", "mock": "Mock interview", "browse": "Browse",
                "progress": "Progress", "settings": "Settings"}
 MIN_SIZE = QSize(960, 600)
@@ -53,21 +60,56 @@ def window_settings() -> QSettings:
 
 
 class DrillArea(QStackedWidget):
-    """Drill setup → question view → summary."""
+    """Drill setup → question view → summary.
+
+    The question view is built at once (the Question menu lists its actions); the
+    setup and summary pages on first use, like the main window's other pages.
+    """
+
+    go_home = Signal()  # the summary's "Home" button
 
     def __init__(self, ctx: AppContext, env: RichEnv, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.setup = DrillSetupPage(ctx)
+        self.env = env
+        self._setup: DrillSetupPage | None = None
+        self._summary: SummaryPage | None = None
         self.session_page = SessionPage(ctx, env)
-        self.summary = SummaryPage(ctx, env)
-        for w in (self.setup, self.session_page, self.summary):
+        for w in (QWidget(), self.session_page, QWidget()):  # placeholders until built
             self.addWidget(w)
-        self.setup.start_requested.connect(self.start)
         self.session_page.finished.connect(lambda s: self._show_summary(s, abandoned=False))
         self.session_page.abandoned.connect(self._abandoned)
-        self.summary.retry_missed.connect(lambda ids: self.start_ids(ids))
-        self.summary.new_drill.connect(self.show_setup)
+
+    @property
+    def setup(self) -> DrillSetupPage:
+        if self._setup is None:
+            self._setup = DrillSetupPage(self.ctx)
+            self._setup.start_requested.connect(self.start)
+            self._replace(0, self._setup)
+        return self._setup
+
+    @property
+    def summary(self) -> SummaryPage:
+        if self._summary is None:
+            self._summary = SummaryPage(self.ctx, self.env)
+            self._summary.retry_missed.connect(lambda ids: self.start_ids(ids))
+            self._summary.new_drill.connect(self.show_setup)
+            self._summary.go_home.connect(self.go_home.emit)
+            self._replace(2, self._summary)
+        return self._summary
+
+    def built_setup(self) -> DrillSetupPage | None:
+        return self._setup
+
+    def _replace(self, index: int, page: QWidget) -> None:
+        placeholder = self.widget(index)
+        current = self.currentWidget() is placeholder
+        self.insertWidget(index, page)
+        if placeholder is not None:
+            self.removeWidget(placeholder)
+            placeholder.deleteLater()
+        if current:
+            self.setCurrentWidget(page)
 
     @property
     def active(self) -> bool:
@@ -113,10 +155,10 @@ class DrillArea(QStackedWidget):
         page = self.currentWidget()
         if page is self.session_page:
             self.session_page.focus_content()
-        elif page is self.setup:
-            self.setup.focus_content()
+        elif page is self._summary and self._summary is not None:
+            self._summary.retry_button.setFocus()
         else:
-            self.summary.retry_button.setFocus()
+            self.setup.focus_content()
 
 
 class ProgressHolder(QWidget):
@@ -216,16 +258,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.home = HomePage(ctx)
         self.drill = DrillArea(ctx, self.rich_env)
-        self.mock = MockArea(ctx, self.rich_env)
-        self.browse = BrowsePage(ctx, self.rich_env)
         self.progress = ProgressHolder(ctx)
-        self.settings = SettingsPage(ctx, self.rich_env, busy=self.busy)
-        self.pages: dict[str, QWidget] = {
-            "home": self.home, "drill": self.drill, "mock": self.mock, "browse": self.browse,
-            "progress": self.progress, "settings": self.settings,
-        }
+        self._pages: dict[str, QWidget] = {
+            "home": self.home, "drill": self.drill, "progress": self.progress}
         for key in PAGES:
-            self.stack.addWidget(self.pages[key])
+            self.stack.addWidget(self._pages.get(key) or QWidget())  # placeholder until built
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -233,6 +270,57 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.nav.setCurrentRow(0)
         self._restore_geometry()
+
+    # -- pages built on first use ------------------------------------------------------
+    @property
+    def mock(self) -> MockArea:
+        return cast("MockArea", self._page("mock"))
+
+    @property
+    def browse(self) -> BrowsePage:
+        return cast("BrowsePage", self._page("browse"))
+
+    @property
+    def settings(self) -> SettingsPage:
+        return cast("SettingsPage", self._page("settings"))
+
+    @property
+    def pages(self) -> dict[str, QWidget]:
+        """Every page (builds the ones not built yet)."""
+        return {key: self._page(key) for key in PAGES}
+
+    def built(self, key: str) -> bool:
+        return key in self._pages
+
+    def _page(self, key: str) -> QWidget:
+        page = self._pages.get(key)
+        if page is not None:
+            return page
+        # Imported here too: their modules load with the page, not at start-up.
+        if key == "mock":
+            from desktop_quiz.gui.mock import MockArea
+
+            page = MockArea(self.ctx, self.rich_env, self.stack)
+            page.report.go_home.connect(lambda: self.show_page("home"))
+        elif key == "browse":
+            from desktop_quiz.gui.browse import BrowsePage
+
+            page = BrowsePage(self.ctx, self.rich_env, self.stack)
+            page.drill_requested.connect(lambda ids: self.start_ids(ids))
+        elif key == "settings":
+            from desktop_quiz.gui.settings import SettingsPage
+
+            page = SettingsPage(self.ctx, self.rich_env, busy=self.busy, parent=self.stack)
+        else:
+            raise KeyError(key)
+        self._pages[key] = page
+        index = PAGES.index(key)
+        placeholder = self.stack.widget(index)
+        self.stack.insertWidget(index, page)
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        return page
 
     # -- wiring --------------------------------------------------------------------
     def _wire(self) -> None:
@@ -244,9 +332,7 @@ class MainWindow(QMainWindow):
         h.mock_interview.connect(self.mock_interview)
         h.topic_drill.connect(self.drill_topic)
         h.topic_setup.connect(self.setup_topic)
-        self.browse.drill_requested.connect(lambda ids: self.start_ids(ids))
-        self.drill.summary.go_home.connect(lambda: self.show_page("home"))
-        self.mock.report.go_home.connect(lambda: self.show_page("home"))
+        self.drill.go_home.connect(lambda: self.show_page("home"))
         self.drill.session_page.answered.connect(lambda _q: self._update_nav())
         self.drill.currentChanged.connect(lambda _i: self._update_nav())
         self.drill.session_page.finished.connect(lambda _s: self._update_nav())
@@ -271,8 +357,8 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Review due", "Ctrl+Shift+R", self.review_due)
         self._add(file_menu, "&Mock interview…", "Ctrl+M", self.mock_interview)
         file_menu.addSeparator()
-        self._add(file_menu, "&Open data folder", "", self.settings.open_data_folder)
-        self._add(file_menu, "&Back up now", "", self.settings.backup_now)
+        self._add(file_menu, "&Open data folder", "", lambda: self.settings.open_data_folder())
+        self._add(file_menu, "&Back up now", "", lambda: self.settings.backup_now())
         file_menu.addSeparator()
         quit_action = self._add(file_menu, "&Quit", "Ctrl+Q", self.close)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -318,7 +404,7 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow(PAGES.index(key))
-        page = self.pages[key]
+        page = self._page(key)
         focus = getattr(page, "focus_content", None)
         if callable(focus):
             focus()
@@ -330,6 +416,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = PAGES[row]
+        self._page(key)  # before showing it: the placeholder never shows
         self.stack.setCurrentIndex(row)
         if key == "home" and self._home_dirty:
             self._home_dirty = False
@@ -354,7 +441,10 @@ class MainWindow(QMainWindow):
                                       and self.drill.currentWidget() is page)
 
     def busy(self) -> bool:
-        return self.drill.active or self.mock.active
+        return self.drill.active or self._mock_active()
+
+    def _mock_active(self) -> bool:
+        return self.built("mock") and self.mock.active
 
     # -- starting things --------------------------------------------------------------
     def _when_free(self, then: Callable[[], None]) -> None:
@@ -362,7 +452,7 @@ class MainWindow(QMainWindow):
         if self.drill.active:
             self.show_page("drill")
             self.drill.session_page.request_end(then=then)
-        elif self.mock.active:
+        elif self._mock_active():
             self.show_page("mock")
             notify(self, "Mock interview running",
                    "Finish or end the mock interview (Esc) before starting something else.")
@@ -421,7 +511,7 @@ class MainWindow(QMainWindow):
         self._when_free(go)
 
     def mock_interview(self) -> None:
-        if not self.mock.active and not self.drill.active:
+        if not self._mock_active() and not self.drill.active:
             self.mock.show_setup()
         self.show_page("mock")
 
@@ -435,19 +525,23 @@ class MainWindow(QMainWindow):
             self.home.refresh()
         else:
             self._home_dirty = True
-        self.browse.mark_dirty()
+        if self.built("browse"):
+            self.browse.mark_dirty()
         self.progress.progress_changed()
 
     def _settings_changed(self, name: str) -> None:
-        self.settings.sync(name)
+        if self.built("settings"):
+            self.settings.sync(name)
         if name == "theme":
             self.apply_theme()
         elif name == "font_size":
             self.rich_env.update(font_size=int(self.ctx.settings["font_size"]))
         elif name in ("drill_size", "mock_size", "mock_seconds"):
             self.home.refresh()
-            if name == "drill_size" and self.drill.currentWidget() is not self.drill.setup:
-                self.drill.setup.count.setValue(int(self.ctx.settings["drill_size"]))
+            setup = self.drill.built_setup()  # one built later reads the setting itself
+            if name == "drill_size" and setup is not None and self.drill.currentWidget() \
+                    is not setup:
+                setup.count.setValue(int(self.ctx.settings["drill_size"]))
 
     def apply_theme(self) -> None:
         app = QApplication.instance()
@@ -514,6 +608,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: object) -> None:
         self.save_geometry()
-        self.mock.run.stop()
+        if self.built("mock"):
+            self.mock.run.stop()
         self._unwire()
         super().closeEvent(event)  # type: ignore[arg-type]

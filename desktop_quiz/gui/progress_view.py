@@ -569,7 +569,8 @@ class ProgressView(QWidget):
         np = self.mpl.np
         order = [m.topic for m in self.mastery if m.topic in h.topics]
         rows = [h.row(t) for t in order]
-        lo = _first_shown_day(h.attempts.any(axis=0))
+        # Weeks before the first answer would be empty columns.
+        lo = _first_shown_day(h.attempts.any(axis=0), minimum=1)
         ends = [i for i, d in enumerate(h.days)
                 if i >= lo and (d.weekday() == 6 or i == len(h.days) - 1)]
         values = np.where(h.attempts[rows][:, ends] > 0, h.mastery[rows][:, ends] * 100, np.nan)

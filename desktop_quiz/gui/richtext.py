@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import OrderedDict
 from typing import Any
 
 from desktop_quiz.core.bank import Bank
@@ -37,7 +38,10 @@ from desktop_quiz.gui.qt import (
 
 BASE_POINT_SIZE = 11  # math was rendered for this reading size
 _MATH_IMG_RE = re.compile(r'(<img src="math:[0-9a-f]+" width=")(\d+)(" height=")(\d+)(")')
-_CACHE_LIMIT = 4000
+# Rendered formulas kept for re-showing (least recently used dropped first). By
+# bytes, not count: a drill meets new formulas all the time, and a count limit let
+# the cache grow by megabytes per hundred questions. Re-rendering one costs ~0.2 ms.
+_CACHE_BYTES = 3_000_000
 
 
 class RichEnv(QObject):
@@ -54,7 +58,8 @@ class RichEnv(QObject):
         self.bank = bank
         self.font_size = font_size
         self.theme = theme.current()
-        self._images: dict[tuple[str, str, float, float], QImage] = {}
+        self._images: OrderedDict[tuple[str, str, float, float], QImage] = OrderedDict()
+        self._image_bytes = 0
 
     @property
     def scale(self) -> float:
@@ -102,6 +107,7 @@ class RichEnv(QObject):
         cache_key = (key, colour, round(dpr, 2), round(self.scale, 3))
         found = self._images.get(cache_key)
         if found is not None:
+            self._images.move_to_end(cache_key)
             return found
         svg = self.bank.math_svg(key)
         if svg is None:
@@ -122,9 +128,11 @@ class RichEnv(QObject):
         renderer.render(painter)
         painter.end()
         image.setDevicePixelRatio(dpr)
-        if len(self._images) > _CACHE_LIMIT:
-            self._images.clear()
         self._images[cache_key] = image
+        self._image_bytes += image.sizeInBytes()
+        while self._image_bytes > _CACHE_BYTES and len(self._images) > 1:
+            _key, old = self._images.popitem(last=False)  # shown views keep their copy
+            self._image_bytes -= old.sizeInBytes()
         return image
 
 
@@ -149,6 +157,9 @@ def wrap_code_blocks(html: str) -> str:
     return _PRE_RE.sub(box, html)
 
 
+_DPR_CHANGE = QEvent.Type.DevicePixelRatioChange
+
+
 class RichView(QTextBrowser):
     """A read-only view of bank HTML.
 
@@ -161,6 +172,7 @@ class RichView(QTextBrowser):
         super().__init__(parent)
         self.env = env
         self.auto_height = auto_height
+        self._fit_pending = False
         self._html = ""
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
@@ -176,7 +188,9 @@ class RichView(QTextBrowser):
             self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
             self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             self.viewport().setAutoFillBackground(False)
-            self.setStyleSheet("QTextBrowser { background: transparent; }")
+            # Transparent through the app stylesheet (theme.py): a sheet of its own
+            # per view makes every polish of it and its parents much slower.
+            self.setProperty("autoHeight", True)
             self.document().documentLayout().documentSizeChanged.connect(self._fit)
         env.changed.connect(self._rerender)
 
@@ -211,6 +225,12 @@ class RichView(QTextBrowser):
     def _fit(self) -> None:
         if not self.auto_height:
             return
+        if not self.isVisible():
+            # Laying out a hidden document (an explanation shown only after the
+            # answer) is wasted work: showEvent fits it when it appears.
+            self._fit_pending = True
+            return
+        self._fit_pending = False
         doc = self.document()
         doc.setTextWidth(self.viewport().width())
         height = math.ceil(doc.size().height()) + 2 * self.frameWidth()
@@ -219,6 +239,11 @@ class RichView(QTextBrowser):
             height += bar.sizeHint().height()
         if self.height() != height or self.minimumHeight() != height:
             self.setFixedHeight(height)
+
+    def showEvent(self, event: Any) -> None:
+        if self._fit_pending:
+            self._fit()
+        super().showEvent(event)
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
@@ -231,7 +256,7 @@ class RichView(QTextBrowser):
         return hint
 
     def event(self, e: QEvent) -> bool:
-        if e.type() == QEvent.Type.DevicePixelRatioChange:
+        if e.type() == _DPR_CHANGE:  # every event of every view passes here: keep it cheap
             self._rerender()  # re-resolve math at the new resolution
         return super().event(e)
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop_quiz.gui.qt import QApplication, QColor, QGuiApplication, QPalette, QStyleFactory, Qt
+from desktop_quiz.gui.qt import (
+    QApplication,
+    QColor,
+    QGuiApplication,
+    QPalette,
+    QStyleFactory,
+    Qt,
+    QWidget,
+)
 
 
 @dataclass(frozen=True)
@@ -146,6 +154,7 @@ QPushButton[rating="1"]:checked {{ border-color: {t.bad}; background: {t.bad_bg}
 QPushButton[rating="4"]:checked {{ border-color: {t.ok}; background: {t.ok_bg}; }}
 QScrollArea {{ border: none; background: transparent; }}
 QScrollArea > QWidget > QWidget#scrollBody {{ background: transparent; }}
+QTextBrowser[autoHeight="true"] {{ background: transparent; }}
 QTreeWidget, QListWidget, QPlainTextEdit, QLineEdit, QTextBrowser {{
     selection-background-color: {t.accent}; selection-color: {t.accent_text}; }}
 QPlainTextEdit:focus, QLineEdit:focus {{ border: 2px solid {t.accent}; }}
@@ -184,8 +193,9 @@ def current() -> Theme:
 
 def repolish(widget: object) -> None:
     """Re-apply the stylesheet after a dynamic property used in selectors changed."""
-    from desktop_quiz.gui.qt import QWidget
-
+    if isinstance(widget, QWidget) and not widget.testAttribute(
+            Qt.WidgetAttribute.WA_WState_Polished):
+        return  # never shown yet: its first show polishes it with the new property
     if isinstance(widget, QWidget):
         # unpolish()/polish() misses box-model changes (padding, border) on labels;
         # touching the widget's own (empty) sheet makes Qt recompute everything.

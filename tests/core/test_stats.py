@@ -217,6 +217,49 @@ def test_the_last_day_of_over_time_is_mastery_now(demo_history):
         assert history.attempts[i, -1] == now[topic].attempts
 
 
+@pytest.mark.parametrize("warm", [False, True])
+def test_mastery_now_without_numpy_equals_the_engine(demo_history, warm):
+    bank, progress = demo_history
+    if warm:  # the engine then reads today's snapshot from its cache; same numbers
+        stats.mastery_over_time((bank, progress), None, NOW, UTC)
+    for at in (NOW, NOW - timedelta(days=3, hours=7), NOW - timedelta(days=30)):
+        engine = stats.topic_mastery((bank, progress), at, UTC)
+        pure = stats.topic_mastery_now((bank, progress), at, UTC)
+        assert [m.topic for m in pure] == [m.topic for m in engine]
+        assert any(m.attempts for m in pure) and (at < NOW or any(m.due for m in pure))
+        for a, b in zip(pure, engine, strict=True):
+            assert (a.attempts, a.seen, a.total, a.due) == (b.attempts, b.seen, b.total, b.due)
+            for field in ("mastery", "low", "high"):
+                assert getattr(a, field) == pytest.approx(getattr(b, field), abs=1e-12), field
+        weakest = stats.weakest_topics((bank, progress), 3, at, UTC)
+        assert weakest == [m for m in pure if m.attempts][:3]
+
+
+def test_weakest_topics_do_not_load_numpy(demo_history, study_bank_path, tmp_path):
+    _, progress = demo_history
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from desktop_quiz.core import stats\n"
+        "from desktop_quiz.core.bank import Bank\n"
+        "from desktop_quiz.core.storage import Progress\n"
+        f"bank = Bank(Path({str(study_bank_path)!r}))\n"
+        f"progress = Progress(Path({str(tmp_path / 'copy')!r}))\n"
+        "weak = stats.weakest_topics((bank, progress), 3)\n"
+        "assert weak, 'no weak topics'\n"
+        "print('numpy' in sys.modules)\n")
+    import shutil
+    import subprocess
+    import sys
+
+    (tmp_path / "copy").mkdir()
+    progress.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(progress.path, tmp_path / "copy" / "progress.sqlite")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_cached_days_are_reused_and_dropped_from_a_changed_answer_on(demo_history):
     bank, progress = demo_history
     first = stats.mastery_over_time((bank, progress), None, NOW, UTC)
@@ -381,7 +424,9 @@ def test_mastery_now_on_a_migrated_database_uses_replayed_stabilities(tmp_path):
     try:
         catalog = stats.Catalog.from_mapping({"gap-remedy": "alpha", "l1-vs-l2": "alpha"})
         at = datetime(2026, 1, 10, tzinfo=UTC)
+        [pure] = stats.topic_mastery_now((catalog, progress), at, UTC)  # before the engine
         [alpha] = stats.topic_mastery((catalog, progress), at, UTC)
+        assert pure.mastery == pytest.approx(alpha.mastery, abs=1e-12)
         recall = progress.retrievability(at)
         assert alpha.mastery == pytest.approx((recall["gap-remedy"] + recall["l1-vs-l2"]) / 2,
                                               abs=1e-9)
