@@ -143,7 +143,7 @@ def _log_exception() -> Path | None:
 # Plain-Python modules the GUI start-up needs. Importing them before PySide6 keeps
 # them clear of PySide6's import hook, which reads the source of every module
 # imported after QtCore (inspect.getsource) to look for ``__feature__`` imports.
-_GUI_PRELOAD = ("html", "hashlib", "fsrs", "desktop_quiz.core.backup",
+_GUI_PRELOAD = ("html", "hashlib", "desktop_quiz.core.backup",
                 "desktop_quiz.core.bank", "desktop_quiz.core.config",
                 "desktop_quiz.core.context", "desktop_quiz.core.grading",
                 "desktop_quiz.core.source", "desktop_quiz.core.stats",

@@ -15,6 +15,10 @@ from functools import cached_property
 from typing import Any
 
 DEFAULT_RETENTION = 0.9
+# FSRS-6's default forgetting-curve decay, w[20]. Equal to
+# ``fsrs.Scheduler().parameters[20]`` (a test checks it), so reading R for the Home
+# screen needs no fsrs import at start-up; only scheduling a review loads fsrs.
+DEFAULT_DECAY_WEIGHT = 0.1542
 
 
 class Scheduling:
@@ -38,7 +42,7 @@ class Scheduling:
 
     @cached_property
     def decay(self) -> float:
-        return -float(self.scheduler.parameters[20])
+        return -DEFAULT_DECAY_WEIGHT
 
     @cached_property
     def factor(self) -> float:

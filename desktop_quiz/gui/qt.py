@@ -6,90 +6,115 @@ change touches one file. Only what the app uses is re-exported.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
-from PySide6.QtCore import (
-    QByteArray,
-    QElapsedTimer,
-    QEvent,
-    QItemSelectionModel,
-    QLockFile,
-    QObject,
-    QPoint,
-    QRect,
-    QSettings,
-    QSize,
-    QStandardPaths,
-    Qt,
-    QThread,
-    QTimer,
-    QUrl,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import (
-    QAction,
-    QColor,
-    QDesktopServices,
-    QFont,
-    QFontDatabase,
-    QGuiApplication,
-    QIcon,
-    QImage,
-    QKeySequence,
-    QPainter,
-    QPalette,
-    QPixmap,
-    QShortcut,
-    QStandardItemModel,
-    QTextDocument,
-)
-from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QApplication,
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFileDialog,
-    QFormLayout,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLayout,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
-    QRadioButton,
-    QScrollArea,
-    QSizePolicy,
-    QSpinBox,
-    QSplitter,
-    QStackedWidget,
-    QStyleFactory,
-    QTextBrowser,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QTreeWidgetItemIterator,
-    QVBoxLayout,
-    QWidget,
-)
+# Only the modules load here. PySide6 creates each class (and its enums) on first
+# attribute access, which costs ~40 ms for all of the names below; __getattr__ resolves
+# a name when a GUI module first imports it, so start-up pays only for what Home uses.
+from PySide6 import QtCore, QtGui, QtWidgets
 
 if TYPE_CHECKING:
+    from PySide6 import QtSvg
+    from PySide6.QtCore import (
+        QByteArray,
+        QElapsedTimer,
+        QEvent,
+        QItemSelectionModel,
+        QLockFile,
+        QObject,
+        QPoint,
+        QRect,
+        QSettings,
+        QSize,
+        QStandardPaths,
+        Qt,
+        QThread,
+        QTimer,
+        QUrl,
+        Signal,
+        Slot,
+    )
+    from PySide6.QtGui import (
+        QAction,
+        QColor,
+        QDesktopServices,
+        QFont,
+        QFontDatabase,
+        QGuiApplication,
+        QIcon,
+        QImage,
+        QKeySequence,
+        QPainter,
+        QPalette,
+        QPixmap,
+        QShortcut,
+        QStandardItemModel,
+        QTextDocument,
+    )
+    from PySide6.QtSvg import QSvgRenderer
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QApplication,
+        QButtonGroup,
+        QCheckBox,
+        QComboBox,
+        QDialog,
+        QDialogButtonBox,
+        QDoubleSpinBox,
+        QFileDialog,
+        QFormLayout,
+        QFrame,
+        QGridLayout,
+        QHBoxLayout,
+        QHeaderView,
+        QLabel,
+        QLayout,
+        QLineEdit,
+        QListWidget,
+        QListWidgetItem,
+        QMainWindow,
+        QMenu,
+        QMessageBox,
+        QPlainTextEdit,
+        QProgressBar,
+        QPushButton,
+        QRadioButton,
+        QScrollArea,
+        QSizePolicy,
+        QSpinBox,
+        QSplitter,
+        QStackedWidget,
+        QStyleFactory,
+        QTextBrowser,
+        QTreeWidget,
+        QTreeWidgetItem,
+        QTreeWidgetItemIterator,
+        QVBoxLayout,
+        QWidget,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """Resolve a re-exported Qt name on first use and keep it as a module global."""
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name == "QtSvg" or name == "QSvgRenderer":
+        from PySide6 import QtSvg
+
+        modules: tuple[Any, ...] = (QtSvg,)
+        globals()["QtSvg"] = QtSvg
+        if name == "QtSvg":
+            return QtSvg
+    else:
+        modules = (QtCore, QtGui, QtWidgets)
+    for module in modules:
+        value = getattr(module, name, None)
+        if value is not None:
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def qtest() -> type[QTest]:
