@@ -65,7 +65,7 @@ def _env(**extra: str) -> dict[str, str]:
     return {**os.environ, **ENV, **extra}
 
 
-def _wall_until_ready(cmd: list[str], env: dict[str, str]) -> float:
+def wall_until_ready(cmd: list[str], env: dict[str, str]) -> float:
     """Milliseconds from spawning ``cmd`` until it prints a line starting with "ready"."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -134,8 +134,8 @@ def measure_startup(work: Path, bank: Path, runs: int) -> dict[str, float]:
     app_cmd = [sys.executable, "-m", "desktop_quiz", "--data-dir", str(data)]
     app_env = _env(DESKTOP_QUIZ_BANK=str(bank), DESKTOP_QUIZ_EXIT_WHEN_READY="1")
     base_cmd = [sys.executable, "-c", BASELINE]
-    app = median_of(lambda: _wall_until_ready(app_cmd, app_env), runs)
-    base = median_of(lambda: _wall_until_ready(base_cmd, _env()), runs)
+    app = median_of(lambda: wall_until_ready(app_cmd, app_env), runs)
+    base = median_of(lambda: wall_until_ready(base_cmd, _env()), runs)
     return {"startup_ratio": round(app / base, 3), "app_ms": round(app, 1),
             "baseline_ms": round(base, 1)}
 

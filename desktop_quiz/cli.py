@@ -150,7 +150,7 @@ _GUI_PRELOAD = ("html", "hashlib", "desktop_quiz.core.backup",
                 "desktop_quiz.core.storage", "desktop_quiz.core.study")
 
 
-def _preload_for_gui() -> None:
+def preload_for_gui() -> None:
     import importlib
 
     for name in _GUI_PRELOAD:
@@ -159,7 +159,7 @@ def _preload_for_gui() -> None:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command is None:
-        _preload_for_gui()
+        preload_for_gui()
         from desktop_quiz.gui.app import run
 
         return run(smoke_count=args.count if args.smoke_test else None, delay_ms=args.delay_ms)

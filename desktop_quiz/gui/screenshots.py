@@ -15,6 +15,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.grading import Rating
@@ -123,12 +124,35 @@ def take(out_dir: Path, theme_name: str = "light") -> int:
 def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
     from desktop_quiz.gui import theme
     from desktop_quiz.gui.app import make_app
+
+    app = make_app([sys.argv[0]])
+    theme.apply(app, theme_name)
+    # An error inside a Qt callback does not propagate here; without this, a screen
+    # that failed to build would be saved blank and the command would still succeed.
+    errors: list[BaseException] = []
+    default_hook = sys.excepthook
+
+    def record(etype: type[BaseException], value: BaseException, tb: Any) -> None:
+        errors.append(value)
+        default_hook(etype, value, tb)
+
+    sys.excepthook = record
+    try:
+        code = _shoot_all(ctx, out_dir)
+    finally:
+        sys.excepthook = default_hook
+    if errors:
+        print(f"desktop-quiz: screenshots: {len(errors)} error(s) while rendering, first: "
+              f"{type(errors[0]).__name__}: {errors[0]}", file=sys.stderr)
+        return 1
+    return code
+
+
+def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
     from desktop_quiz.gui.mainwindow import MainWindow
     from desktop_quiz.gui.qt import QApplication, QPoint, Qt, QWidget, qtest
     from desktop_quiz.gui.session import McqPanel, RecallPanel
 
-    app = make_app([sys.argv[0]])
-    theme.apply(app, theme_name)
     seed_history(ctx)
     win = MainWindow(ctx, remember_geometry=False)
     win.resize(*SIZE)
