@@ -47,6 +47,9 @@ class Bank:
             self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
                                        check_same_thread=False)
             self._db.row_factory = sqlite3.Row
+            # A read-only file the OS already caches: SQLite's own page cache (2 MB by
+            # default) would only duplicate it in the app's memory.
+            self._db.execute("PRAGMA cache_size = -256")
             self.meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.DatabaseError as exc:
             raise BankError(f"The question bank {self.path} is unreadable ({exc}). "

@@ -111,10 +111,14 @@ class Session:
         if not self.session_id:
             self.session_id = self.progress.start_session(
                 self.mode, {"count": len(self.ids), "order": self.spec.order})
+        # Light rows, not whole questions: a 200-question drill would otherwise parse
+        # every question (HTML and all) up front just to read its topic and kind.
+        rows = {r["id"]: r for r in self.bank.summaries(self.ids)}
         self.outcomes = []
         for qid in self.ids:
-            q = self.bank.question(qid)
-            self.outcomes.append(Outcome(qid, q.topic, q.kind))
+            if qid not in rows:
+                self.bank.question(qid)  # raises the bank's error for an unknown id
+            self.outcomes.append(Outcome(qid, rows[qid]["topic"], rows[qid]["kind"]))
         self._begin()
 
     # -- navigation -----------------------------------------------------------

@@ -41,7 +41,7 @@ _MATH_IMG_RE = re.compile(r'(<img src="math:[0-9a-f]+" width=")(\d+)(" height=")
 # Rendered formulas kept for re-showing (least recently used dropped first). By
 # bytes, not count: a drill meets new formulas all the time, and a count limit let
 # the cache grow by megabytes per hundred questions. Re-rendering one costs ~0.2 ms.
-_CACHE_BYTES = 3_000_000
+_CACHE_BYTES = 1_000_000
 
 
 class RichEnv(QObject):

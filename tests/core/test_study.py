@@ -103,3 +103,13 @@ def test_time_per_question_is_recorded(bank: Bank, progress: Progress) -> None:
     now[0] += 1
     session.answer_mcq([0, 1])
     assert session.outcome.rating == int(Rating.EASY)
+
+
+def test_a_session_knows_each_questions_topic_and_kind_and_refuses_unknown_ids(
+        bank: Bank, progress: Progress) -> None:
+    ids = bank.all_ids()[:3]
+    session = Session(bank, progress, list(reversed(ids)))
+    assert [(o.question_id, o.topic, o.kind) for o in session.outcomes] == [
+        (q.id, q.topic, q.kind) for q in (bank.question(i) for i in reversed(ids))]
+    with pytest.raises(KeyError):
+        Session(bank, progress, [ids[0], "no-such-question"])
