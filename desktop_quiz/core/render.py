@@ -14,6 +14,7 @@ All of this runs at bank-build time, never per question in the app:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import os
@@ -291,11 +292,52 @@ def render_svg(tex: str, display: bool) -> str:
     # 0.1 px: indistinguishable from finer steps even at 3× zoom, and 21% smaller.
     ziamath.config.precision = 1
     try:
-        return str(
+        svg = str(
             ziamath.Math.fromlatex(tex, size=MATH_DISPLAY_PX if display else MATH_INLINE_PX).svg()
         )
     except Exception as exc:  # ziamath raises many unrelated types for bad TeX
         raise MathError(tex, f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
+    return svg if display else center_on_math_axis(svg)
+
+
+_VIEWBOX_RE = re.compile(r'(<svg[^>]*\bheight=")([\d.]+)("[^>]*\bviewBox=")'
+                         r'([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)(")')
+
+
+@functools.lru_cache(maxsize=1)
+def _axis_above_baseline() -> float:
+    """Where an inline image's centre must sit, above the baseline: that of a plain "x"."""
+    import ziamath
+
+    m = _VIEWBOX_RE.search(str(ziamath.Math.fromlatex("x", size=MATH_INLINE_PX).svg()))
+    assert m is not None
+    top, height = float(m.group(5)), float(m.group(7))
+    return (-top - (top + height)) / 2
+
+
+def center_on_math_axis(svg: str) -> str:
+    """Pad an inline formula so that its centre is at the text's middle.
+
+    Inline images are placed with ``vertical-align: middle`` (Qt has no baseline
+    offset for images). A formula with a tall top (exponents) or a deep bottom
+    (subscripts, parentheses) would then sit too low or too high, and a full stop
+    after it would float mid-line; blank space on the short side fixes that.
+    """
+    m = _VIEWBOX_RE.search(svg)
+    if m is None:
+        return svg
+    x, top, width, height = (float(m.group(i)) for i in (4, 5, 6, 7))
+    ascent, descent = -top, top + height  # SVG y grows downwards; baseline at y = 0
+    excess = (ascent - descent) - 2 * _axis_above_baseline()
+    if abs(excess) < 0.05:
+        return svg
+    if excess > 0:
+        height += excess  # more below the baseline
+    else:
+        top += excess  # more above it
+        height -= excess
+    size = f"{m.group(1)}{height:.1f}{m.group(3)}{x:g} {top:.1f} {width:g} {height:.1f}{m.group(8)}"
+    return svg[:m.start()] + size + svg[m.end():]
 
 
 def sanitize(raw: str) -> str:

@@ -282,12 +282,16 @@ class ProgressView(QWidget):
         for chart in (self.now_chart, self.time_chart, self.heat_chart, self.activity_chart):
             col.addWidget(chart)
         self.toggles = QWidget()
+        # Its width never widens the page (that would clip every card on the right);
+        # _reflow_toggles picks as many columns as fit instead.
+        self.toggles.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.toggle_grid = QGridLayout(self.toggles)
         self.toggle_grid.setContentsMargins(0, 4, 0, 0)
         self.toggle_grid.setHorizontalSpacing(16)
         self.toggle_grid.setVerticalSpacing(2)
         self.time_chart.extra.addWidget(self.toggles)
         self.topic_boxes: dict[str, QCheckBox] = {}
+        self._toggle_columns = 0
         col.addStretch(1)
         self.scroller.setWidget(self.column)
         outer.addWidget(self.scroller, 1)
@@ -482,13 +486,35 @@ class ProgressView(QWidget):
         for box in self.topic_boxes.values():
             box.deleteLater()
         self.topic_boxes = {}
-        columns = 4
-        for i, slug in enumerate(topics):
+        for slug in topics:
             box = QCheckBox(_short(self._title(slug)).replace("&", "&&"))  # no mnemonic
             box.setToolTip(self._title(slug))
             box.toggled.connect(lambda on, s=slug: self._toggle_topic(s, on))
-            self.toggle_grid.addWidget(box, i // columns, i % columns)
             self.topic_boxes[slug] = box
+        self._toggle_columns = 0
+        self._reflow_toggles()
+
+    def _reflow_toggles(self) -> None:
+        """Lay the topic check boxes out in as many columns as the page width allows."""
+        boxes = list(self.topic_boxes.values())
+        if not boxes:
+            return
+        # The card's inner width: the viewport less the column's and the card's margins.
+        width = self.scroller.viewport().width() - 4 - 32
+        widest = max(b.sizeHint().width() for b in boxes)
+        spacing = self.toggle_grid.horizontalSpacing()
+        columns = max(1, min(4, (width + spacing) // (widest + spacing)))
+        if columns == self._toggle_columns:
+            return
+        self._toggle_columns = columns
+        for box in boxes:
+            self.toggle_grid.removeWidget(box)
+        for i, box in enumerate(boxes):
+            self.toggle_grid.addWidget(box, i // columns, i % columns)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._reflow_toggles()
 
     def _toggle_topic(self, slug: str, on: bool) -> None:
         if self._syncing:

@@ -195,3 +195,26 @@ def test_a_first_day_of_answers_shows_a_week_not_an_empty_quarter(view, study_ct
     assert line.get_marker() == "o"  # a single point must be visible
     assert line.get_label() == "Graphs topic"
     assert v.heat_chart.figure.axes[0].get_images()[0].get_array().shape == (5, 1)
+
+
+def test_the_topic_check_boxes_never_widen_the_page(app, gui_bank, data_dir, qtbot):
+    # With all 31 real topics, four columns of check boxes were wider than the page at
+    # 1280 px: every card was clipped on the right, captions cut mid-word.
+    from desktop_quiz.core.context import AppContext
+    from desktop_quiz.gui.progress_view import ProgressView
+
+    ctx = AppContext.open(data_dir, gui_bank)
+    try:
+        fill_demo(ctx, days=30, seed=5)
+        v = ProgressView(ctx)
+        qtbot.addWidget(v)
+        v.show()
+        for width in (1800, 1072, 816):  # the page beside the sidebar, 4K down to 1024 px
+            v.resize(width, 700)
+            qtbot.wait(20)
+            assert v.column.width() <= v.scroller.viewport().width(), width
+            boxes = list(v.topic_boxes.values())
+            assert len(boxes) == 31 and all(b.isVisible() for b in boxes)
+            assert max(b.geometry().right() for b in boxes) <= v.toggles.width(), width
+    finally:
+        ctx.close()
