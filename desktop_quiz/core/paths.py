@@ -38,3 +38,10 @@ def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(desktop_quiz.APP_NAME, appauthor=False, roaming=True))
+
+
+def cache_dir() -> Path:
+    """Rebuildable caches (never user data): the platform's user cache folder."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(desktop_quiz.APP_NAME, appauthor=False))

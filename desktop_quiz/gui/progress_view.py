@@ -9,12 +9,14 @@ redrawn in place; the numbers come from :mod:`desktop_quiz.core.stats`.
 from __future__ import annotations
 
 import math
+import os
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop_quiz.core import stats
+from desktop_quiz.core import paths, stats
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.storage import parse_time
 from desktop_quiz.gui import theme
@@ -667,6 +669,12 @@ class _Mpl:
     """The matplotlib names this view uses, imported on first construction."""
 
     def __init__(self) -> None:
+        if getattr(sys, "frozen", False):
+            # PyInstaller's matplotlib hook points MPLCONFIGDIR at a new temporary
+            # folder at every start (one-file builds move), so each first Progress open
+            # would rebuild the font list. A one-folder install has stable font paths,
+            # and matplotlib rebuilds the list itself if a cached font goes missing.
+            os.environ["MPLCONFIGDIR"] = str(paths.cache_dir() / "matplotlib")
         import numpy
         from matplotlib import colormaps
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
