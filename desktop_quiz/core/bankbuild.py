@@ -29,7 +29,7 @@ from desktop_quiz.core.source import Problem, SourceError, parse_folder, source_
 
 BANK_SCHEMA_VERSION = 1
 # Bump whenever rendering or the schema changes, so existing banks count as stale.
-BUILDER_VERSION = "3"
+BUILDER_VERSION = "4"
 
 
 @dataclass

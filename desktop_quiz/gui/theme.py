@@ -13,6 +13,7 @@ from desktop_quiz.gui.qt import (
     QApplication,
     QColor,
     QGuiApplication,
+    QLabel,
     QPalette,
     QStyleFactory,
     Qt,
@@ -196,9 +197,17 @@ def repolish(widget: object) -> None:
     if isinstance(widget, QWidget) and not widget.testAttribute(
             Qt.WidgetAttribute.WA_WState_Polished):
         return  # never shown yet: its first show polishes it with the new property
-    if isinstance(widget, QWidget):
+    if isinstance(widget, QLabel):
         # unpolish()/polish() misses box-model changes (padding, border) on labels;
         # touching the widget's own (empty) sheet makes Qt recompute everything.
         sheet = widget.styleSheet()
         widget.setStyleSheet(sheet[:-1] if sheet.endswith(" ") else sheet + " ")
+        widget.updateGeometry()
+    elif isinstance(widget, QWidget):
+        # Containers (choice rows, cards): a sheet of their own would also re-resolve
+        # every child (~0.2 ms a row); only the container's own look changes.
+        style = widget.style()
+        style.unpolish(widget)
+        style.polish(widget)
+        widget.update()
         widget.updateGeometry()

@@ -235,19 +235,15 @@ def test_a_bank_without_tags_or_recall_questions_builds(
 
 @pytest.mark.parametrize("tex", [r"1 - (1 - 0.05)^{20} = 0.642", "p_1", r"\frac{a}{b}",
                                  "x", r"e^{x^2}"])
-def test_inline_formulas_are_centred_on_the_text_middle(tex: str) -> None:
-    # Qt centres inline images on the line; a formula whose exponents make it tall
-    # used to sit low, so a full stop after it floated at mid-height.
-    from desktop_quiz.core.render import render_svg
+def test_inline_formulas_are_padded_so_their_baseline_meets_the_text(tex: str) -> None:
+    # Qt centres an inline image TEXT_MIDDLE_PX above the baseline; a formula whose
+    # exponents make it tall used to sit low, so a full stop after it floated.
+    from desktop_quiz.core.render import TEXT_MIDDLE_PX, render_svg
 
-    def ascent_descent(svg: str) -> tuple[float, float]:
-        m = re.search(r'viewBox="[-\d.]+ ([-\d.]+) [\d.]+ ([\d.]+)"', svg)
-        assert m is not None
-        top, height = float(m.group(1)), float(m.group(2))
-        return -top, top + height
-
-    ax, dx = ascent_descent(render_svg("x", False))
-    a, d = ascent_descent(render_svg(tex, False))
-    assert (a - d) / 2 == pytest.approx((ax - dx) / 2, abs=0.1)
-    size = re.search(r'height="([\d.]+)"', render_svg(tex, False))
-    assert size is not None and size.group(1) == f"{a + d:.1f}"
+    svg = render_svg(tex, False)
+    m = re.search(r'height="([\d.]+)"[^>]*viewBox="[-\d.]+ ([-\d.]+) [\d.]+ ([\d.]+)"', svg)
+    assert m is not None
+    top, height = float(m.group(2)), float(m.group(3))
+    ascent, descent = -top, top + height  # the formula's baseline is y = 0
+    assert (ascent - descent) / 2 == pytest.approx(TEXT_MIDDLE_PX, abs=0.1)
+    assert float(m.group(1)) == pytest.approx(height)
