@@ -55,7 +55,6 @@ from desktop_quiz.gui.widgets import (
     SPACING,
     button,
     card,
-    clear_layout,
     label,
     make_action,
     scroll_column,
@@ -80,12 +79,12 @@ class ChoiceRow(QFrame):
     and the choice's own explanation.
     """
 
-    def __init__(self, env: RichEnv, index: int, choice: Choice, multi: bool,
+    def __init__(self, env: RichEnv, index: int, multi: bool,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.index = index
+        self.multi = multi
         self.setObjectName("choiceRow")
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 10, 12, 10)
@@ -95,19 +94,18 @@ class ChoiceRow(QFrame):
         key.setToolTip(f"Press {index + 1} to choose")
         key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.indicator: QRadioButton | QCheckBox = QCheckBox() if multi else QRadioButton()
-        plain = snippet(choice.text, 200)
-        self.indicator.setAccessibleName(f"Choice {index + 1}: {plain}")
+        # The panel's button group makes radios exclusive; on their own they could
+        # not be unchecked when the row is reused for the next question.
+        self.indicator.setAutoExclusive(False)
         self.indicator.installEventFilter(self)
         self.indicator.toggled.connect(self._on_toggled)
         top = QVBoxLayout()
         top.setSpacing(6)
         self.text_view = RichView(env, self, auto_height=True, selectable=False)
         self.text_view.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.text_view.set_bank_html(choice.text_html or choice.text)
         self.verdict = label("", wrap=True)
         self.verdict.hide()
         self.explanation = RichView(env, self, auto_height=True)
-        self.explanation.set_bank_html(choice.explanation_html or choice.explanation)
         self.explanation.hide()
         top.addWidget(self.text_view)
         top.addWidget(self.verdict)
@@ -116,6 +114,22 @@ class ChoiceRow(QFrame):
             row.addWidget(w, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(top, 1)
         self._locked = False
+
+    def load(self, choice: Choice) -> None:
+        """Show ``choice``, unanswered (rows are reused from question to question)."""
+        self._locked = False
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.indicator.setEnabled(True)
+        self.indicator.setChecked(False)
+        self.indicator.setAccessibleName(f"Choice {self.index + 1}: {snippet(choice.text, 200)}")
+        self.text_view.set_bank_html(choice.text_html or choice.text)
+        self.verdict.hide()
+        self.explanation.hide()
+        self.explanation.set_bank_html(choice.explanation_html or choice.explanation)
+        if self.property("state") or self.property("selected") or self.property("focused"):
+            for name in ("state", "selected", "focused"):
+                self.setProperty(name, None)
+            theme.repolish(self)
 
     def mouseReleaseEvent(self, event: object) -> None:
         if self._locked or not self.isEnabled():
@@ -172,39 +186,63 @@ class McqPanel(QWidget):
 
     def __init__(self, env: RichEnv, q: Question, parent: QWidget | None = None):
         super().__init__(parent)
-        self.question = q
+        self.env = env
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        self.instruction = label(
-            "Select all that apply, then press Enter" if q.multi
-            else f"Choose one answer (keys 1–{len(q.choices)}), then press Enter",
-            "muted")
-        if q.multi:
-            self.instruction.setText(f"Select all that apply (more than one is correct) — "
-                                     f"keys 1–{len(q.choices)} toggle, Enter submits")
+        self.instruction = label("", "muted")
         self.banner = label("", wrap=True)
         self.banner.hide()
         layout.addWidget(self.banner)
         layout.addWidget(self.instruction)
         self.group = QButtonGroup(self)
-        self.group.setExclusive(not q.multi)
         self.rows: list[ChoiceRow] = []
-        for i, c in enumerate(q.choices):
-            r = ChoiceRow(env, i, c, q.multi, self)
-            self.group.addButton(r.indicator, i)
-            r.indicator.toggled.connect(lambda _on: self.selection_changed.emit())
-            self.rows.append(r)
-            layout.addWidget(r)
+        # Rows are built once per (position, single/multi) and reused: building them
+        # was most of the time it took to show a question.
+        self._built: dict[bool, list[ChoiceRow]] = {False: [], True: []}
+        self.row_box = QVBoxLayout()
+        self.row_box.setContentsMargins(0, 0, 0, 0)
+        self.row_box.setSpacing(8)
+        layout.addLayout(self.row_box)
         layout.addSpacing(6)
         self.answer_heading = label("Answer", "h2")
         self.answer_heading.hide()
         self.answer = RichView(env, self, auto_height=True)
         self.answer.setAccessibleName("Answer")
-        self.answer.set_bank_html(q.answer_html)
         self.answer.hide()
         layout.addWidget(self.answer_heading)
         layout.addWidget(self.answer)
+        self.load(q)
+
+    def load(self, q: Question) -> None:
+        """Show question ``q``, unanswered."""
+        self.question = q
+        n = len(q.choices)
+        self.instruction.setText(
+            f"Select all that apply (more than one is correct) — keys 1–{n} toggle, "
+            "Enter submits" if q.multi else f"Choose one answer (keys 1–{n}), then press Enter")
+        self.instruction.show()
+        self.banner.hide()
+        for r in self.rows:
+            self.group.removeButton(r.indicator)
+        built = self._built[q.multi]
+        while len(built) < n:
+            r = ChoiceRow(self.env, len(built), q.multi, self)
+            r.indicator.toggled.connect(lambda _on: self.selection_changed.emit())
+            built.append(r)
+            self.row_box.addWidget(r)
+        self.rows = built[:n]
+        for r, c in zip(self.rows, q.choices, strict=True):
+            r.load(c)
+        self.group.setExclusive(not q.multi)
+        for i, r in enumerate(self.rows):
+            self.group.addButton(r.indicator, i)
+        shown = set(map(id, self.rows))
+        for r in self._built[True] + self._built[False]:
+            r.setVisible(id(r) in shown)
+        self.answer_heading.hide()
+        self.answer.hide()
+        self.answer.set_bank_html(q.answer_html)
 
     @property
     def choice_buttons(self) -> list[QRadioButton | QCheckBox]:
@@ -224,6 +262,9 @@ class McqPanel(QWidget):
             (checked or self.rows)[0].indicator.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_feedback(self, result: McqResult) -> None:
+        # Showing a dozen widgets one by one inside a visible page re-laid the page out
+        # for each; hidden, they are shown at no cost and the page is laid out once.
+        self.hide()
         for r, c in zip(self.rows, result.choices, strict=True):
             r.show_result(c.chosen, c.correct)
         right = sorted(i + 1 for i in self.question.correct_indices)
@@ -240,6 +281,7 @@ class McqPanel(QWidget):
         self.banner.show()
         self.answer_heading.show()
         self.answer.show()
+        self.show()
 
 
 # -- free recall --------------------------------------------------------------------
@@ -387,6 +429,7 @@ class SessionPage(QWidget):
         self.session: Session | None = None
         self.state = "idle"  # idle | asking | answered
         self.panel: McqPanel | RecallPanel | None = None
+        self._mcq: McqPanel | None = None  # kept and reloaded for every MCQ
         self.setAccessibleName("Question")
 
         outer = QVBoxLayout(self)
@@ -538,12 +581,26 @@ class SessionPage(QWidget):
         self.flag_button.blockSignals(False)
         self._sync_flag_text()
         self.prompt.set_bank_html(q.prompt_html)
-        if self.panel is not None:
-            clear_layout(self.panel_holder)
-        self.panel = McqPanel(self.env, q) if q.kind == "mcq" else RecallPanel(self.env, q)
-        if isinstance(self.panel, McqPanel):
-            self.panel.selection_changed.connect(self._update_actions)
-        self.panel_holder.addWidget(self.panel)
+        if isinstance(self.panel, RecallPanel):
+            old = self.panel
+            self.panel_holder.removeWidget(old)
+            old.hide()
+            old.setParent(None)
+            old.deleteLater()
+        if q.kind == "mcq":
+            if self._mcq is None:
+                self._mcq = McqPanel(self.env, q)
+                self._mcq.selection_changed.connect(self._update_actions)
+            else:
+                pass
+                self._mcq.load(q)
+            self.panel = self._mcq
+        else:
+            if self._mcq is not None:
+                self._mcq.hide()
+            self.panel = RecallPanel(self.env, q)
+        if self.panel_holder.indexOf(self.panel) < 0:
+            self.panel_holder.addWidget(self.panel)
         self.panel.show()  # added to a visible page: show now, not on the next loop
         self.state = "asking"
         self.status.setText("")

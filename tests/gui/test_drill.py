@@ -283,3 +283,59 @@ def test_answers_refresh_home(window, qtbot, ctx):
     window.show_page("home")
     assert "given 1 answers" in window.home.subtitle.text()
     assert window.nav.currentItem().text() == "Home"
+
+
+def test_each_mcq_starts_fresh_though_its_rows_are_reused(window, qtbot, ctx):
+    # The MCQ view keeps its choice rows between questions; nothing of the previous
+    # answer (check marks, verdicts, explanations, colours) may show on the next one.
+    ids = ctx.bank.query(Filter(kinds=("mcq",)))
+    singles = [i for i in ids if single_mcq(ctx.bank.question(i))]
+    multis = [i for i in ids if ctx.bank.question(i).multi]
+    order = [singles[0], multis[0], singles[1], multis[1]]
+    start(window, order)
+    page = window.drill.session_page
+    for qid in order:
+        q = ctx.bank.question(qid)
+        panel = page.panel
+        assert isinstance(panel, McqPanel) and panel.question.id == qid
+        kind = QCheckBox if q.multi else QRadioButton
+        visible = [r for r in panel.findChildren(type(panel.rows[0])) if r.isVisible()]
+        assert visible == panel.rows and len(visible) == len(q.choices)
+        for row, choice in zip(panel.rows, q.choices, strict=True):
+            assert isinstance(row.indicator, kind)
+            assert row.indicator.isEnabled() and not row.indicator.isChecked()
+            assert not row.verdict.isVisible() and not row.explanation.isVisible()
+            assert not row.property("state")
+            assert row.indicator.accessibleName().startswith(f"Choice {row.index + 1}:")
+            assert row.explanation.bank_html() == (choice.explanation_html
+                                                   or choice.explanation)
+        assert not panel.banner.isVisible() and not panel.answer.isVisible()
+        assert panel.instruction.isVisible()
+        assert ("Select all that apply" in panel.instruction.text()) == q.multi
+        click(qtbot, panel.rows[0])
+        assert panel.chosen() == [0]
+        key(qtbot, page, K.Key_Return)
+        assert panel.rows[0].verdict.isVisible() and panel.answer.isVisible()
+        key(qtbot, page, K.Key_Return)
+
+
+def test_submitting_keeps_the_reader_where_they_were(window, qtbot, ctx):
+    # Long feedback must not jump the view back to the top when it appears.
+    window.resize(1024, 640)
+    page = window.drill.session_page
+    bar = page.scroll_area.verticalScrollBar()
+    mcqs = sorted(ctx.bank.query(Filter(kinds=("mcq",))), key=lambda i: -sum(
+        len(c.text_html) for c in ctx.bank.question(i).choices))
+    for qid in mcqs[:20]:  # the first that needs scrolling before any feedback
+        start(window, [qid])
+        qtbot.wait(20)
+        if bar.maximum() > 0:
+            break
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    before = bar.value()
+    click(qtbot, page.panel.rows[-1])
+    key(qtbot, page, K.Key_Return)
+    qtbot.wait(50)
+    assert page.panel.banner.isVisible()
+    assert bar.value() == before
