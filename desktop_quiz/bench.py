@@ -380,7 +380,10 @@ def probe_rss(data_dir: str, count: str) -> dict[str, float]:
     start_mb = _rss_mb()
     from desktop_quiz.gui.smoke import SmokeDriver
 
-    driver = SmokeDriver(window, int(count), 0)
+    # The same questions every run, so runs differ only by the machine.
+    ids = ctx.bank.all_ids()
+    random.Random(5).shuffle(ids)
+    driver = SmokeDriver(window, int(count), 0, ids=ids[:int(count)])
     driver.done.connect(app.exit)
     driver.start()
     app.exec()

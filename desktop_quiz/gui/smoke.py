@@ -29,10 +29,12 @@ def click(widget: QWidget) -> None:
 class SmokeDriver(QObject):
     done = Signal(int)  # exit status
 
-    def __init__(self, window: Any, count: int, delay_ms: int = 0):
+    def __init__(self, window: Any, count: int, delay_ms: int = 0,
+                 ids: list[str] | None = None):
         super().__init__()
         self.window = window
         self.count = count
+        self.ids = ids  # a fixed drill (the benchmark's); default: a random one
         self.delay_ms = delay_ms
         self.answered = 0
         self.answers_before = 0
@@ -51,7 +53,11 @@ class SmokeDriver(QObject):
             self.fail(f"the bank has only {available} questions, fewer than {self.count}")
             return
         self.answers_before = ctx.progress.answer_count()
-        self.window.start_spec(DrillSpec(count=self.count, order="random"))
+        if self.ids is not None:
+            self.window.show_page("drill")
+            self.window.drill.start_ordered(self.ids[:self.count])
+        else:
+            self.window.start_spec(DrillSpec(count=self.count, order="random"))
         page = self.window.drill.session_page
         if not page.active:
             self.fail("the drill did not start")
