@@ -118,11 +118,31 @@ def _joined(a: Word, b: Word) -> Word:
     return (a[1] + b[1], a[1] + b[1])
 
 
+@lru_cache(maxsize=1)
+def _extract() -> Any:
+    from rapidfuzz.process import extract
+
+    return extract
+
+
+def _matches(word: Word, answer: Sequence[Word]) -> list[int]:
+    """Indices ``i`` with ``_similar(word, answer[i])``, scored in rapidfuzz's C loop."""
+    found = {i for i, w in enumerate(answer) if w[0] == word[0]}
+    if len(word[1]) >= FUZZY_MIN_LEN:
+        long_ = [i for i, w in enumerate(answer) if len(w[1]) >= FUZZY_MIN_LEN]
+        for part in (1, 0):  # the words as written, then their stems
+            for _text, _score, j in _extract()(
+                    word[part], [answer[i][part] for i in long_], scorer=_ratio(),
+                    score_cutoff=FUZZY_MIN_SCORE, limit=None):
+                found.add(long_[j])
+    return sorted(found)
+
+
 def _positions(word: Word, answer: Sequence[Word]) -> list[int]:
-    found = [i for i, w in enumerate(answer) if _similar(word, w)]
+    found = _matches(word, answer)
     if not found:  # "minibatch" in the phrase, "mini batch" in the answer
-        found = [i for i in range(len(answer) - 1)
-                 if _similar(word, _joined(answer[i], answer[i + 1]))]
+        found = _matches(word, [_joined(answer[i], answer[i + 1])
+                                for i in range(len(answer) - 1)])
     return found
 
 

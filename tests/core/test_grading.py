@@ -133,3 +133,17 @@ def test_negations_are_part_of_a_phrase() -> None:
     assert not phrase_in(phrase_tokens("not stationary"), tokens("the series is stationary"))
     assert phrase_in(phrase_tokens("not stationary"), tokens("the series isn't stationary"))
     assert phrase_in(phrase_tokens("no leakage"), tokens("make sure there is no leakage"))
+
+
+def test_fast_matching_agrees_with_the_pairwise_rule() -> None:
+    # _matches scores in rapidfuzz's C loop; it must pick exactly what _similar picks.
+    from desktop_quiz.core.grading import _matches, _similar
+
+    answer = tokens("Regularisation shrinks the weights; L2 (ridge) penalises large "
+                    "coeficients, gradient descnet with a minibatch, stationary series, "
+                    "precision recall tradeoff of the classifier's threshold")
+    for phrase in ("regularization", "coefficients", "gradient descent", "mini batch",
+                   "stationarity", "precision", "threshold", "ridge", "l2", "weight"):
+        for word in phrase_tokens(phrase):
+            assert _matches(word, answer) == [i for i, w in enumerate(answer)
+                                              if _similar(word, w)], word
