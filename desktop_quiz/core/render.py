@@ -296,7 +296,7 @@ def render_svg(tex: str, display: bool) -> str:
         )
     except Exception as exc:  # ziamath raises many unrelated types for bad TeX
         raise MathError(tex, f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
-    return svg if display else center_on_math_axis(svg)
+    return svg if display else pad_to_text_baseline(svg)
 
 
 _VIEWBOX_RE = re.compile(r'(<svg[^>]*\bheight=")([\d.]+)("[^>]*\bviewBox=")'
@@ -309,7 +309,7 @@ _VIEWBOX_RE = re.compile(r'(<svg[^>]*\bheight=")([\d.]+)("[^>]*\bviewBox=")'
 TEXT_MIDDLE_PX = 2.0
 
 
-def center_on_math_axis(svg: str) -> str:
+def pad_to_text_baseline(svg: str) -> str:
     """Pad an inline formula so that its baseline lands on the text's baseline.
 
     Inline images are placed with ``vertical-align: middle`` (Qt has no baseline

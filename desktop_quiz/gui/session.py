@@ -83,7 +83,6 @@ class ChoiceRow(QFrame):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.index = index
-        self.multi = multi
         self.setObjectName("choiceRow")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         row = QHBoxLayout(self)
@@ -592,7 +591,6 @@ class SessionPage(QWidget):
                 self._mcq = McqPanel(self.env, q)
                 self._mcq.selection_changed.connect(self._update_actions)
             else:
-                pass
                 self._mcq.load(q)
             self.panel = self._mcq
         else:
