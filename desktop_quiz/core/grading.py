@@ -69,7 +69,7 @@ def _stemmer() -> Any:
 
 @lru_cache(maxsize=1)
 def _ratio() -> Any:
-    # Looked up once: an import statement in _similar (called thousands of times per
+    # Looked up once: an import statement on the matching path (thousands of calls per
     # answer) goes through the import machinery, and PySide6's import hook, each time.
     from rapidfuzz.fuzz import ratio
 
@@ -105,15 +105,6 @@ def phrase_tokens(phrase: str) -> list[Word]:
     return words(phrase) or words(phrase, keep_stop_words=True)
 
 
-def _similar(a: Word, b: Word) -> bool:
-    if a[0] == b[0]:
-        return True
-    if min(len(a[1]), len(b[1])) < FUZZY_MIN_LEN:
-        return False
-    ratio = _ratio()
-    return bool(ratio(a[1], b[1]) >= FUZZY_MIN_SCORE or ratio(a[0], b[0]) >= FUZZY_MIN_SCORE)
-
-
 def _joined(a: Word, b: Word) -> Word:
     return (a[1] + b[1], a[1] + b[1])
 
@@ -126,7 +117,11 @@ def _extract() -> Any:
 
 
 def _matches(word: Word, answer: Sequence[Word]) -> list[int]:
-    """Indices ``i`` with ``_similar(word, answer[i])``, scored in rapidfuzz's C loop."""
+    """Indices of the answer words similar to ``word``, scored in rapidfuzz's C loop.
+
+    Similar: the same stem, or both words at least FUZZY_MIN_LEN long and either the
+    words or their stems scoring at least FUZZY_MIN_SCORE (rapidfuzz ``ratio``).
+    """
     found = {i for i, w in enumerate(answer) if w[0] == word[0]}
     if len(word[1]) >= FUZZY_MIN_LEN:
         long_ = [i for i, w in enumerate(answer) if len(w[1]) >= FUZZY_MIN_LEN]

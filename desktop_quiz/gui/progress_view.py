@@ -502,7 +502,12 @@ class ProgressView(QWidget):
         if not boxes:
             return
         # The card's inner width: the viewport less the column's and the card's margins.
-        width = self.scroller.viewport().width() - 4 - 32
+        width = self.scroller.viewport().width()
+        for w in (self.column, self.time_chart):
+            layout = w.layout()
+            if layout is not None:
+                m = layout.contentsMargins()
+                width -= m.left() + m.right()
         widest = max(b.sizeHint().width() for b in boxes)
         spacing = self.toggle_grid.horizontalSpacing()
         columns = max(1, min(4, (width + spacing) // (widest + spacing)))
