@@ -98,7 +98,8 @@ class Bank:
                 "SELECT * FROM choices WHERE question_id = ? ORDER BY position", (qid,))
         )
         points = tuple(
-            KeyPoint(k["text"], tuple(json.loads(k["alternatives"])))
+            KeyPoint(k["text"], tuple(json.loads(k["alternatives"])),
+                     tuple(json.loads(k["reject"])))
             for k in self._db.execute(
                 "SELECT * FROM key_points WHERE question_id = ? ORDER BY position", (qid,))
         )

@@ -29,7 +29,7 @@ from desktop_quiz.core.source import Problem, SourceError, parse_folder, source_
 
 BANK_SCHEMA_VERSION = 1
 # Bump whenever rendering or the schema changes, so existing banks count as stale.
-BUILDER_VERSION = "4"
+BUILDER_VERSION = "5"
 
 
 @dataclass
@@ -210,7 +210,8 @@ def _write(compiled: CompiledBank, path: Path) -> None:
     db.table("key_points").insert_all(
         (
             {"question_id": q.id, "position": i, "text": k.text,
-             "alternatives": json.dumps(list(k.alternatives))}
+             "alternatives": json.dumps(list(k.alternatives)),
+             "reject": json.dumps(list(k.reject))}
             for q in compiled.questions
             for i, k in enumerate(q.key_points)
         ),
@@ -240,7 +241,8 @@ CHILD_TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
     "choices": ({"question_id": str, "position": int, "text": str, "correct": int,
                  "explanation": str, "text_html": str, "explanation_html": str},
                 ("question_id", "position")),
-    "key_points": ({"question_id": str, "position": int, "text": str, "alternatives": str},
+    "key_points": ({"question_id": str, "position": int, "text": str, "alternatives": str,
+                    "reject": str},
                    ("question_id", "position")),
     "question_tags": ({"question_id": str, "tag": str}, ("question_id", "tag")),
     "math": ({"hash": str, "tex": str, "display": int, "svg": bytes, "width": int,

@@ -35,6 +35,8 @@ class Choice:
 class KeyPoint:
     text: str
     alternatives: tuple[str, ...]
+    # Phrasings that veto the point (the opposite claim, e.g. "linear" for t-SNE).
+    reject: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

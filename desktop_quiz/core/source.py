@@ -29,6 +29,7 @@ FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 CHOICE_RE = re.compile(r"^- \[( |x|X)\]\s+(.*)$")
 KEYPOINT_RE = re.compile(r"^- (.*)$")
 ACCEPT_RE = re.compile(r"^\s{2,}accept:\s*(.*)$", re.IGNORECASE)
+REJECT_RE = re.compile(r"^\s{2,}reject:\s*(.*)$", re.IGNORECASE)
 
 SECTIONS = ("prompt", "choices", "key points", "hint", "answer", "references")
 REQUIRED = {"mcq": ("prompt", "choices", "answer"), "recall": ("prompt", "key points", "answer")}
@@ -349,23 +350,27 @@ def _choices(section: _Section, problem) -> tuple[Choice, ...]:  # type: ignore[
 
 
 def _key_points(section: _Section, problem) -> tuple[KeyPoint, ...]:  # type: ignore[no-untyped-def]
-    found: list[tuple[int, str, list[str]]] = []
+    found: list[tuple[int, str, list[str], list[str]]] = []
     for n, line in section.body:
         accept = ACCEPT_RE.match(line)
+        reject = REJECT_RE.match(line)
         point = KEYPOINT_RE.match(line)
         if point and not line.startswith(" "):
-            found.append((n, point.group(1).strip(), []))
+            found.append((n, point.group(1).strip(), [], []))
         elif accept and found:
             found[-1][2].extend(a.strip() for a in accept.group(1).split("|") if a.strip())
+        elif reject and found:
+            found[-1][3].extend(a.strip() for a in reject.group(1).split("|") if a.strip())
         elif line.strip():
-            problem(n, "expected a key point '- text' or its '  accept: a | b' line")
+            problem(n, "expected a key point '- text', its '  accept: a | b' line "
+                    "or its '  reject: c | d' line")
     points = []
-    for n, text, alts in found:
+    for n, text, alts, rejects in found:
         if not text:
             problem(n, "key point has no text")
         if not alts:
             problem(n, "key point needs an indented 'accept:' line with at least one phrasing")
-        points.append(KeyPoint(text=text, alternatives=tuple(alts)))
+        points.append(KeyPoint(text=text, alternatives=tuple(alts), reject=tuple(rejects)))
     lo, hi = RECALL_POINTS
     if not lo <= len(points) <= hi:
         problem(section.line, f"a recall question needs {lo}–{hi} key points, found {len(points)}")
