@@ -22,7 +22,7 @@ class BuildWithBank(build_py):
         if getattr(self, "editable_mode", False):
             return
         sys.path.insert(0, str(ROOT))
-        from desktop_quiz.core.bankbuild import build_bank
+        from desktop_quiz.core.bank.build import build_bank
 
         package = Path(self.build_lib) / "desktop_quiz"
         checkout_bank = ROOT / "desktop_quiz" / "data" / "bank.sqlite"

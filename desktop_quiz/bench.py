@@ -141,8 +141,8 @@ def measure_startup(work: Path, bank: Path, runs: int) -> dict[str, float]:
 
 
 def measure_stats(work: Path, n_answers: int, runs: int) -> float:
-    from desktop_quiz.core import demo, stats
-    from desktop_quiz.core.storage import Progress
+    from desktop_quiz.core.progress import demo, engine
+    from desktop_quiz.core.progress.storage import Progress
 
     data = work / f"stats-{n_answers}"
     progress = Progress(data)
@@ -151,8 +151,8 @@ def measure_stats(work: Path, n_answers: int, runs: int) -> float:
 
     def once() -> float:
         start = time.perf_counter()
-        stats.topic_mastery(source)
-        stats.mastery_over_time(source, days=365)
+        engine.topic_mastery(source)
+        engine.mastery_over_time(source, days=365)
         return (time.perf_counter() - start) * 1000
 
     # The warm-up is the first computation, which fills the per-day cache; the
@@ -163,7 +163,7 @@ def measure_stats(work: Path, n_answers: int, runs: int) -> float:
 
 
 def measure_nochange(bank: Path, source: Path, runs: int) -> float:
-    from desktop_quiz.core.bankbuild import is_stale
+    from desktop_quiz.core.bank.build import is_stale
 
     def once() -> float:
         start = time.perf_counter()
@@ -201,7 +201,7 @@ def measure_build(work: Path, source: Path, bank: Path, copies: int, runs: int
     rendering a new formula with ziamath is measured separately in
     docs/performance.md (it dominates a cold build and grows linearly).
     """
-    from desktop_quiz.core.bankbuild import build_bank
+    from desktop_quiz.core.bank.build import build_bank
 
     big = synthetic_source(source, work / f"questions-x{copies}", copies)
 
@@ -221,7 +221,7 @@ def measure_build(work: Path, source: Path, bank: Path, copies: int, runs: int
 
 def run(quick: bool = False) -> dict[str, Any]:
     from desktop_quiz.core import paths
-    from desktop_quiz.core.bank import open_default_bank
+    from desktop_quiz.core.bank.reader import open_default_bank
 
     runs = 3 if quick else RUNS
     source = paths.checkout_questions()
@@ -295,7 +295,7 @@ def format_table(figures: dict[str, Any]) -> str:
 
 # -- probes (run in subprocesses) -------------------------------------------------------------
 def _gui(data_dir: str) -> tuple[Any, Any, Any]:
-    from desktop_quiz.core.bank import open_default_bank
+    from desktop_quiz.core.bank.reader import open_default_bank
     from desktop_quiz.core.context import AppContext
     from desktop_quiz.gui.app import make_app
     from desktop_quiz.gui.mainwindow import MainWindow

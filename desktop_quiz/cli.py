@@ -143,11 +143,11 @@ def _log_exception() -> Path | None:
 # Plain-Python modules the GUI start-up needs. Importing them before PySide6 keeps
 # them clear of PySide6's import hook, which reads the source of every module
 # imported after QtCore (inspect.getsource) to look for ``__feature__`` imports.
-_GUI_PRELOAD = ("html", "hashlib", "desktop_quiz.core.backup",
-                "desktop_quiz.core.bank", "desktop_quiz.core.config",
-                "desktop_quiz.core.context", "desktop_quiz.core.grading",
-                "desktop_quiz.core.source", "desktop_quiz.core.stats",
-                "desktop_quiz.core.storage", "desktop_quiz.core.study")
+_GUI_PRELOAD = ("html", "hashlib", "desktop_quiz.core.progress.backup",
+                "desktop_quiz.core.bank.reader", "desktop_quiz.core.config",
+                "desktop_quiz.core.context", "desktop_quiz.core.study.grading",
+                "desktop_quiz.core.bank.source", "desktop_quiz.core.progress.mastery",
+                "desktop_quiz.core.progress.storage", "desktop_quiz.core.study.session")
 
 
 def preload_for_gui() -> None:
@@ -187,12 +187,12 @@ def _source(arg: Path | None) -> Path:
 
 
 def _bank(args: argparse.Namespace) -> int:
-    from desktop_quiz.core.source import SourceError
+    from desktop_quiz.core.bank.source import SourceError
 
     try:
         if args.bank_command == "build":
             from desktop_quiz.core import paths
-            from desktop_quiz.core.bankbuild import build_bank
+            from desktop_quiz.core.bank.build import build_bank
 
             out = args.out or paths.packaged_bank()
             compiled = build_bank(_source(args.source), out)
@@ -200,7 +200,7 @@ def _bank(args: argparse.Namespace) -> int:
                   f"{len(compiled.renderer.formulas)} formulas")
             return 0
         if args.bank_command == "check":
-            from desktop_quiz.core.bankbuild import compile_source
+            from desktop_quiz.core.bank.build import compile_source
 
             compiled = compile_source(_source(args.source))
             print(f"ok: {len(compiled.questions)} questions in {len(compiled.topics)} topics")
@@ -217,24 +217,25 @@ def _bank(args: argparse.Namespace) -> int:
                        f"(missing module {exc.name}); see the README") from None
     bank = _open_bank(args.bank)
     if args.bank_command == "stats":
-        from desktop_quiz.core.bankstats import bank_stats, format_stats
+        from desktop_quiz.core.bank.stats import bank_stats, format_stats
 
         stats = bank_stats(bank)
         print(json.dumps(stats, indent=2) if args.json else format_stats(stats, bank))
         return 0
     if args.bank_command == "lint":
         from desktop_quiz.core import paths
-        from desktop_quiz.core.banklint import lint
+        from desktop_quiz.core.bank.lint import lint
+        from desktop_quiz.core.study.grading import grade_recall
 
         seeds = args.seeds or paths.PACKAGE_DIR.parent.parent / "shared" / "seeds"
-        findings = lint(bank, seeds if seeds.is_dir() else None)
+        findings = lint(bank, grade_recall, seeds if seeds.is_dir() else None)
         for finding in findings:
             print(finding)
         print(f"{len(findings)} finding(s)" + ("" if seeds.is_dir() else
                                                "; source articles not found, originality "
                                                "not checked"), file=sys.stderr)
         return 1 if findings else 0
-    from desktop_quiz.core.bankstats import dump_questions
+    from desktop_quiz.core.bank.stats import dump_questions
 
     json.dump(dump_questions(bank), sys.stdout, indent=2, ensure_ascii=False)
     print()
@@ -242,8 +243,8 @@ def _bank(args: argparse.Namespace) -> int:
 
 
 def _open_bank(path: Path | None):  # type: ignore[no-untyped-def]
-    from desktop_quiz.core.bank import Bank, BankError, open_default_bank
-    from desktop_quiz.core.source import SourceError
+    from desktop_quiz.core.bank.reader import Bank, BankError, open_default_bank
+    from desktop_quiz.core.bank.source import SourceError
 
     try:
         return Bank(path) if path is not None else open_default_bank()
@@ -262,7 +263,7 @@ def _data_dir() -> Path:
 
 
 def _data(args: argparse.Namespace) -> int:
-    from desktop_quiz.core import backup
+    from desktop_quiz.core.progress import backup
 
     data_dir = _data_dir()
     if args.data_command == "check":
@@ -303,7 +304,7 @@ def _data(args: argparse.Namespace) -> int:
 def _context() -> AppContext:
     """The bank and the data folder, opened as the app opens them."""
     from desktop_quiz.core.context import AppContext
-    from desktop_quiz.core.storage import StorageError
+    from desktop_quiz.core.progress.storage import StorageError
 
     bank = _open_bank(None)
     try:
@@ -313,8 +314,8 @@ def _context() -> AppContext:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from desktop_quiz.core import stats
-    from desktop_quiz.core.storage import parse_time
+    from desktop_quiz.core.progress import report
+    from desktop_quiz.core.progress.storage import parse_time
 
     now = None
     if args.as_of:
@@ -326,16 +327,16 @@ def _stats(args: argparse.Namespace) -> int:
     ctx = _context()
     try:
         if args.json:
-            print(json.dumps(stats.stats_json(ctx, now), indent=2))
+            print(json.dumps(report.stats_json(ctx, now), indent=2))
         else:
-            print(stats.format_table(ctx, now))
+            print(report.format_table(ctx, now))
     finally:
         ctx.close()
     return 0
 
 
 def _history(args: argparse.Namespace) -> int:
-    from desktop_quiz.core import history
+    from desktop_quiz.core.progress import history
 
     ctx = _context()
     try:
@@ -357,7 +358,7 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from desktop_quiz.core.demo import DemoError, fill_demo
+    from desktop_quiz.core.progress.demo import DemoError, fill_demo
 
     ctx = _context()
     try:

@@ -52,7 +52,7 @@ def log(message: str) -> None:
 
 def build_bank() -> None:
     sys.path.insert(0, str(ROOT))
-    from desktop_quiz.core.bankbuild import build_bank as build
+    from desktop_quiz.core.bank.build import build_bank as build
 
     out = ROOT / "desktop_quiz" / "data" / "bank.sqlite"
     compiled = build(ROOT / "questions", out)

@@ -21,7 +21,7 @@ QUESTIONS = ROOT / "questions"
 @pytest.fixture(scope="session")
 def bank_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real bank, built once per test run from questions/."""
-    from desktop_quiz.core.bankbuild import build_bank
+    from desktop_quiz.core.bank.build import build_bank
 
     out = tmp_path_factory.mktemp("bank") / "bank.sqlite"
     build_bank(QUESTIONS, out)
@@ -53,7 +53,7 @@ def fixture_source(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def fixture_bank(fixture_source: Path, tmp_path: Path) -> Path:
-    from desktop_quiz.core.bankbuild import build_bank
+    from desktop_quiz.core.bank.build import build_bank
 
     out = tmp_path / "fixture-bank.sqlite"
     build_bank(fixture_source, out)
@@ -117,7 +117,7 @@ def write_study_questions(target: Path, per_topic: int = 8,
 @pytest.fixture(scope="session")
 def study_bank_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A bank of 5 topics × 8 questions, built once per run."""
-    from desktop_quiz.core.bankbuild import build_bank
+    from desktop_quiz.core.bank.build import build_bank
 
     root = tmp_path_factory.mktemp("study-bank")
     out = root / "bank.sqlite"
@@ -127,7 +127,7 @@ def study_bank_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def study_bank(study_bank_path: Path):  # type: ignore[no-untyped-def]
-    from desktop_quiz.core.bank import Bank
+    from desktop_quiz.core.bank.reader import Bank
 
     bank = Bank(study_bank_path)
     yield bank
@@ -137,7 +137,7 @@ def study_bank(study_bank_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def study_ctx(study_bank_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     """An AppContext over the study bank and an empty data folder."""
-    from desktop_quiz.core.bank import Bank
+    from desktop_quiz.core.bank.reader import Bank
     from desktop_quiz.core.context import AppContext
 
     ctx = AppContext.open(tmp_path / "study-data", Bank(study_bank_path))

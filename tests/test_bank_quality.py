@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from desktop_quiz.core.bank import Bank
-from desktop_quiz.core.banklint import (
+from desktop_quiz.core.bank.lint import (
     check_counts,
     check_mcq,
     check_overlap,
     check_prompt_echo,
     check_recall_self_consistency,
 )
+from desktop_quiz.core.bank.reader import Bank
+from desktop_quiz.core.study.grading import grade_recall
 from tests.conftest import QUESTIONS, ROOT
 
 TOPICS_MD = ROOT.parent / "shared" / "TOPICS.md"
@@ -34,11 +35,11 @@ def test_every_topic_meets_its_v1_count_and_kind_minimums(bank: Bank) -> None:
 
 
 def test_model_answers_hit_their_own_key_points(bank: Bank) -> None:
-    assert [str(f) for f in check_recall_self_consistency(bank)] == []
+    assert [str(f) for f in check_recall_self_consistency(bank, grade_recall)] == []
 
 
 def test_restating_the_prompt_scores_no_key_point(bank: Bank) -> None:
-    assert [str(f) for f in check_prompt_echo(bank)] == []
+    assert [str(f) for f in check_prompt_echo(bank, grade_recall)] == []
 
 
 def test_mcq_hygiene(bank: Bank) -> None:
@@ -46,7 +47,7 @@ def test_mcq_hygiene(bank: Bank) -> None:
 
 
 def test_difficulty_mix_is_roughly_35_45_20(bank: Bank) -> None:
-    from desktop_quiz.core.bankstats import bank_stats
+    from desktop_quiz.core.bank.stats import bank_stats
 
     by = bank_stats(bank)["by_difficulty"]
     total = sum(by.values())

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop_quiz.core.bank import Bank
+from desktop_quiz.core.bank.reader import Bank
 from desktop_quiz.core.config import Settings
 from desktop_quiz.core.hooks import Hooks
-from desktop_quiz.core.scheduling import Scheduling
-from desktop_quiz.core.storage import Progress
+from desktop_quiz.core.progress.scheduling import Scheduling
+from desktop_quiz.core.progress.storage import Progress
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import IntEnum
 
 # Question ids, topic slugs and tags: lowercase words joined by single hyphens.
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -67,3 +68,16 @@ class Question:
     @property
     def correct_indices(self) -> frozenset[int]:
         return frozenset(i for i, c in enumerate(self.choices) if c.correct)
+
+
+class Rating(IntEnum):
+    """FSRS ratings, with the keyboard keys 1–4 the app uses for them."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()

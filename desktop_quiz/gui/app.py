@@ -25,8 +25,8 @@ from typing import Any
 
 from desktop_quiz import APP_DISPLAY_NAME, APP_NAME, ORG_NAME
 from desktop_quiz.core import paths
-from desktop_quiz.core.bank import Bank, BankError
-from desktop_quiz.core.storage import StorageError
+from desktop_quiz.core.bank.reader import Bank, BankError
+from desktop_quiz.core.progress.storage import StorageError
 from desktop_quiz.gui.qt import (
     QApplication,
     QGuiApplication,
@@ -217,7 +217,7 @@ def acquire_lock(data_dir: Path) -> QLockFile:
 
 
 def recover(data_dir: Path) -> str | None:
-    from desktop_quiz.core import backup
+    from desktop_quiz.core.progress import backup
 
     return backup.check_and_recover(data_dir)
 
@@ -230,8 +230,8 @@ class BankLoader(QThread):
     failed = Signal(str, str)  # title, message
 
     def run(self) -> None:
-        from desktop_quiz.core.bank import open_default_bank
-        from desktop_quiz.core.source import SourceError
+        from desktop_quiz.core.bank.reader import open_default_bank
+        from desktop_quiz.core.bank.source import SourceError
 
         try:
             bank = open_default_bank(progress=self.status.emit)
@@ -408,7 +408,7 @@ class Startup(QObject):
             except Exception:  # closing must not stop the backup
                 log.exception("closing the databases")
             try:
-                from desktop_quiz.core import backup
+                from desktop_quiz.core.progress import backup
 
                 made = backup.auto_backup(self.data_dir)
                 if made is not None:

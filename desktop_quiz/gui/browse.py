@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_quiz.core.bank import Filter
+from desktop_quiz.core.bank.reader import Filter
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.model import DIFFICULTIES, KINDS
 from desktop_quiz.gui import theme

@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 import re
 
-from desktop_quiz.core.grading import RecallResult
 from desktop_quiz.core.model import DIFFICULTY_NAMES, Question
+from desktop_quiz.core.study.grading import RecallResult
 from desktop_quiz.gui.theme import Theme
 
 KIND_LABELS = {"mcq": "Multiple choice", "recall": "Free recall"}

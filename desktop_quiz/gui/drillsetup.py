@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_quiz.core.bank import Filter
+from desktop_quiz.core.bank.reader import Filter
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.model import DIFFICULTIES, KINDS
-from desktop_quiz.core.study import ORDER_LABELS, ORDERS, DrillSpec
+from desktop_quiz.core.study.session import ORDER_LABELS, ORDERS, DrillSpec
 from desktop_quiz.gui.compose import difficulty_name
 from desktop_quiz.gui.qt import (
     QButtonGroup,

@@ -30,10 +30,10 @@ WEAKEST_COUNT = 5
 
 def weakest_topics(ctx: AppContext, n: int) -> list[tuple[str, str]]:
     """(slug, "mastery 62% · 9/25 seen") for the weakest topics with answers."""
-    from desktop_quiz.core import stats
+    from desktop_quiz.core.progress import mastery
 
     return [(m.topic, f"{round(100 * m.mastery)}% · {m.seen}/{m.total} seen")
-            for m in stats.weakest_topics(ctx, n)]
+            for m in mastery.weakest_topics(ctx, n)]
 
 
 class HomePage(QWidget):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 
-from desktop_quiz.core.bank import Filter
+from desktop_quiz.core.bank.reader import Filter
 from desktop_quiz.core.context import AppContext
-from desktop_quiz.core.study import DrillSpec, Session, assemble
+from desktop_quiz.core.study.session import DrillSpec, Session, assemble
 from desktop_quiz.gui import theme
 from desktop_quiz.gui.compose import (
     BAD_MARK,
@@ -34,8 +34,8 @@ from desktop_quiz.gui.qt import (
     QWidget,
     Signal,
 )
+from desktop_quiz.gui.question_panels import CHECK_KEYS, RecallEditor
 from desktop_quiz.gui.richtext import RichEnv, RichView
-from desktop_quiz.gui.session import CHECK_KEYS, RecallEditor
 from desktop_quiz.gui.widgets import (
     MARGIN,
     SPACING,

@@ -1,25 +1,38 @@
+# long: the four charts of one page share their figure state and look; each draw method is short.
 """The Progress screen: where the learner's next hour should go.
 
 Four charts (matplotlib, imported when this view is first built): weak topics
 now with their uncertainty and coverage, mastery over time, a topics × weeks
 heatmap, and daily activity with the streak. The figures are built once and
-redrawn in place; the numbers come from :mod:`desktop_quiz.core.stats`.
+redrawn in place; the numbers come from :mod:`desktop_quiz.core.progress.mastery`.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop_quiz.core import paths, stats
 from desktop_quiz.core.context import AppContext
-from desktop_quiz.core.storage import parse_time
+from desktop_quiz.core.progress import engine, mastery
+from desktop_quiz.core.progress.storage import parse_time
 from desktop_quiz.gui import theme
+from desktop_quiz.gui.charts import (
+    DEFAULT_RANGE,
+    HIGHLIGHT_DARK,
+    HIGHLIGHT_LIGHT,
+    HIGHLIGHTED,
+    OTHER_DARK,
+    OTHER_LIGHT,
+    RANGES,
+    Chart,
+    ChartLook,
+    first_shown_day,
+    label_width,
+    matplotlib_names,
+    short_title,
+)
 from desktop_quiz.gui.qt import (
     QButtonGroup,
     QCheckBox,
@@ -29,7 +42,6 @@ from desktop_quiz.gui.qt import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QMenu,
     QMessageBox,
     QPalette,
     QPixmap,
@@ -44,155 +56,6 @@ from desktop_quiz.gui.qt import (
 )
 from desktop_quiz.gui.widgets import MARGIN, SPACING, button, label
 
-RANGES = (("30 days", 30), ("90 days", 90), ("All", None))
-DEFAULT_RANGE = 90
-HIGHLIGHTED = 5  # weakest topics drawn bold in "mastery over time"
-TITLE_CHARS = 34  # topic titles on chart axes are cut to this
-
-# Line colours for the highlighted topics, then for others the learner turns on.
-HIGHLIGHT_LIGHT = ("#c92a2a", "#e8590c", "#7048e8", "#1971c2", "#2b8a3e")
-HIGHLIGHT_DARK = ("#ff8787", "#ffa94d", "#b197fc", "#74c0fc", "#8ce99a")
-OTHER_LIGHT = ("#5f3dc4", "#0b7285", "#a61e4d", "#5c940d", "#862e9c", "#364fc7", "#d9480f",
-               "#087f5b", "#495057", "#e67700")
-OTHER_DARK = ("#d0bfff", "#66d9e8", "#faa2c1", "#c0eb75", "#e599f7", "#91a7ff", "#ffc078",
-              "#63e6be", "#ced4da", "#ffd43b")
-
-
-@dataclass(frozen=True)
-class _Look:
-    """Chart colours for the current theme."""
-
-    dark: bool
-    window: str
-    bg: str
-    fg: str
-    muted: str
-    grid: str
-    accent: str
-    weak: str
-    highlight: tuple[str, ...]
-    other: tuple[str, ...]
-    cmap: str
-
-
-def _short(title: str) -> str:
-    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
-
-
-class _Chart(QFrame):
-    """A titled card holding one matplotlib figure (created once, redrawn in place).
-
-    Margins are fixed in pixels (recomputed on resize) rather than by a layout
-    engine: measuring every label on each draw made redraws several times slower.
-    """
-
-    def __init__(self, view: ProgressView, title: str, caption: str, height: int):
-        super().__init__()
-        self.setProperty("role", "card")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.view = view
-        self.title = title
-        self.height_px = height
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 12)
-        lay.setSpacing(4)
-        lay.addWidget(label(title, "h2"))
-        self.caption = label(caption, "muted", wrap=True)
-        lay.addWidget(self.caption)
-        mpl = view.mpl
-        self.figure = mpl.Figure(figsize=(8, height / 100), dpi=100)
-        self.canvas = mpl.FigureCanvas(self.figure)
-        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.canvas.setFixedHeight(height)
-        self.canvas.setAccessibleName(title)
-        self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.canvas.customContextMenuRequested.connect(self._menu)
-        self.canvas.mpl_connect("resize_event", lambda _event: self.place())
-        lay.addWidget(self.canvas)
-        self.extra = QVBoxLayout()
-        lay.addLayout(self.extra)
-        self.margins = (10, 10, 10, 10)  # left, right, top, bottom in pixels
-        self.ax: Any = None
-        self.cax: Any = None  # a colour bar's axes, in the right margin
-
-    def set_height(self, height: int) -> None:
-        if self.canvas.height() != height:
-            self.canvas.setFixedHeight(height)
-
-    def axes(self, look: _Look, margins: tuple[int, int, int, int],
-             colorbar: bool = False) -> Any:
-        """A fresh, themed axes on the reused figure, with margins in pixels."""
-        self.figure.clear()
-        self.figure.set_facecolor(look.bg)
-        self.margins = margins
-        ax = self.ax = self.figure.add_subplot()
-        self.cax = self.figure.add_axes((0, 0, 0.01, 0.01)) if colorbar else None
-        ax.set_facecolor(look.bg)
-        for spine in ax.spines.values():
-            spine.set_color(look.grid)
-        ax.tick_params(colors=look.muted, labelcolor=look.fg, labelsize=9)
-        self.place()
-        return ax
-
-    def place(self) -> None:
-        """Apply the pixel margins to the figure's current size."""
-        if self.ax is None:
-            return
-        w, h = self.figure.get_size_inches() * self.figure.dpi
-        left, right, top, bottom = self.margins
-        x0, x1 = min(0.45, left / w), max(0.55, 1 - right / w)
-        y0, y1 = min(0.45, bottom / h), max(0.55, 1 - top / h)
-        self.ax.set_position((x0, y0, x1 - x0, y1 - y0))
-        if self.cax is not None:
-            self.cax.set_position((x1 + 14 / w, y0, 12 / w, y1 - y0))
-
-    def empty(self, look: _Look, text: str) -> None:
-        self.set_height(150)
-        ax = self.axes(look, (0, 0, 0, 0))
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, text, ha="center", va="center", color=look.muted, fontsize=11,
-                transform=ax.transAxes)
-        self.canvas.draw_idle()
-
-    def row_labels(self, look: _Look, labels: list[str], ax: Any) -> None:
-        """Category labels left of the axes: plain texts, cheaper than tick labels."""
-        ax.set_yticks([])
-        trans = ax.get_yaxis_transform()  # x in axes units, y in data
-        for i, text in enumerate(labels):
-            ax.text(-0.01, i, text, ha="right", va="center", fontsize=9, color=look.fg,
-                    transform=trans, clip_on=False)
-
-    def _menu(self, pos: Any) -> None:
-        menu = QMenu(self)
-        action = menu.addAction("Save this chart as PNG…")
-        action.triggered.connect(self._save)
-        menu.exec(self.canvas.mapToGlobal(pos))
-
-    def _save(self) -> None:
-        slug = self.title.lower().replace(" ", "-").replace("×", "by")
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save chart", str(Path.home() / f"desktop-quiz-{slug}.png"), "PNG image (*.png)")
-        if path:
-            self.save(Path(path))
-
-    def draw_now(self) -> None:
-        self.canvas.stale_figure = False
-        self.canvas.draw()
-
-    def save(self, path: Path) -> None:
-        self.figure.savefig(path, dpi=150, facecolor=self.figure.get_facecolor())
-
-
-def _label_width(chart: _Chart, labels: list[str], size: float = 9) -> int:
-    """Pixels needed by the widest of ``labels`` at ``size`` points, plus a gap."""
-    if not labels:
-        return 16
-    renderer = chart.canvas.get_renderer()
-    font = chart.view.mpl.FontProperties(size=size)
-    widest = max(renderer.get_text_width_height_descent(t, font, ismath=False)[0]
-                 for t in labels)
-    return 16 + math.ceil(widest)
-
 
 class ProgressView(QWidget):
     """Weak topics, mastery over time, heatmap and activity, with a range selector."""
@@ -202,14 +65,14 @@ class ProgressView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.mpl = _matplotlib()
+        self.mpl = matplotlib_names()
         self.days: int | None = DEFAULT_RANGE
         self.stale = True
         self.needs_retheme = False
         self.shown_topics: set[str] | None = None  # None: the weakest few
-        self.mastery: list[stats.TopicMastery] = []
-        self.history: stats.MasteryHistory | None = None
-        self.activity: stats.Activity | None = None
+        self.mastery: list[mastery.TopicMastery] = []
+        self.history: engine.MasteryHistory | None = None
+        self.activity: engine.Activity | None = None
         self.first_day = date.today()
         self.setAccessibleName("Progress")
         self._refresh_timer = QTimer(self)
@@ -268,19 +131,19 @@ class ProgressView(QWidget):
         col.setSpacing(SPACING + 4)
         self.welcome = label("", "banner-info", wrap=True)
         col.addWidget(self.welcome)
-        self.now_chart = _Chart(
-            self, "Weak topics now",
+        self.now_chart = Chart(
+            self.mpl, "Weak topics now",
             "Chance of answering a random question of each topic right now, weakest first. "
             "Whiskers show the 90% range; topics are ranked by its top, so a topic is called "
             "weak only when the evidence says so.", 300)
-        self.time_chart = _Chart(
-            self, "Mastery over time",
+        self.time_chart = Chart(
+            self.mpl, "Mastery over time",
             "The same estimate at the end of each day. Your five weakest topics are "
             "highlighted; tick others to compare.", 330)
-        self.heat_chart = _Chart(
-            self, "Topics × weeks",
+        self.heat_chart = Chart(
+            self.mpl, "Topics × weeks",
             "Mastery at the end of each week; blank where a topic was not started yet.", 300)
-        self.activity_chart = _Chart(self, "Activity", "Answers per day.", 220)
+        self.activity_chart = Chart(self.mpl, "Activity", "Answers per day.", 220)
         for chart in (self.now_chart, self.time_chart, self.heat_chart, self.activity_chart):
             col.addWidget(chart)
         self.toggles = QWidget()
@@ -303,7 +166,7 @@ class ProgressView(QWidget):
         """Reload the statistics and redraw every chart."""
         self._refresh_timer.stop()
         self.stale = self.needs_retheme = False
-        self.mastery = stats.topic_mastery(self.ctx)
+        self.mastery = engine.topic_mastery(self.ctx)
         self._load_range()
         self._draw_all()
 
@@ -320,8 +183,8 @@ class ProgressView(QWidget):
         self._draw_activity(look)
 
     def _load_range(self) -> None:
-        self.history = stats.mastery_over_time(self.ctx, self.days)
-        self.activity = stats.activity(self.ctx, self.days)
+        self.history = engine.mastery_over_time(self.ctx, self.days)
+        self.activity = engine.activity(self.ctx, self.days)
         first = self.ctx.progress.db.execute("SELECT min(answered_at) FROM answers").fetchone()[0]
         self.first_day = (parse_time(first).astimezone().date() if first
                           else self.activity.days[-1])
@@ -370,7 +233,7 @@ class ProgressView(QWidget):
         self._draw_all()
 
     @property
-    def weakest(self) -> list[stats.TopicMastery]:
+    def weakest(self) -> list[mastery.TopicMastery]:
         return [m for m in self.mastery if m.attempts][:HIGHLIGHTED]
 
     def _drill(self) -> None:
@@ -398,18 +261,18 @@ class ProgressView(QWidget):
             QMessageBox.warning(self, "Save as PNG", f"Could not write {path}.")
 
     # -- drawing -----------------------------------------------------------------------
-    def _look(self) -> _Look:
+    def _look(self) -> ChartLook:
         setting = self.ctx.settings["theme"]
         if setting == "system":
             dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
         else:
             dark = setting == "dark"
         t = theme.DARK if dark else theme.LIGHT
-        return _Look(dark=dark, window=t.window, bg=t.base, fg=t.text, muted=t.muted, grid=t.border,
-                     accent=t.accent, weak=t.bad,
-                     highlight=HIGHLIGHT_DARK if dark else HIGHLIGHT_LIGHT,
-                     other=OTHER_DARK if dark else OTHER_LIGHT,
-                     cmap="RdYlGn")
+        return ChartLook(dark=dark, window=t.window, bg=t.base, fg=t.text, muted=t.muted,
+                         grid=t.border, accent=t.accent, weak=t.bad,
+                         highlight=HIGHLIGHT_DARK if dark else HIGHLIGHT_LIGHT,
+                         other=OTHER_DARK if dark else OTHER_LIGHT,
+                         cmap="RdYlGn")
 
     def _title(self, slug: str) -> str:
         topic = self.ctx.bank.topic(slug)
@@ -446,7 +309,7 @@ class ProgressView(QWidget):
             f"{total:,} answers · streak {streak} day{'s' if streak != 1 else ''} · "
             f"{due} due today · mastery is the chance of answering a question right now")
 
-    def _draw_now(self, look: _Look) -> None:
+    def _draw_now(self, look: ChartLook) -> None:
         chart = self.now_chart
         rows = self.mastery
         if not any(m.attempts for m in rows):
@@ -454,8 +317,8 @@ class ProgressView(QWidget):
                               "here:\nhow likely you are to answer its questions right now.")
             return
         chart.set_height(44 + 23 * len(rows))
-        names = [_short(self._title(m.topic)) for m in rows]
-        ax = chart.axes(look, (_label_width(chart, names), 108, 30, 8))
+        names = [short_title(self._title(m.topic)) for m in rows]
+        ax = chart.axes(look, (label_width(chart, names), 108, 30, 8))
         weak = {m.topic for m in self.weakest}
         y = list(range(len(rows)))
         started = [m.attempts > 0 for m in rows]
@@ -482,14 +345,14 @@ class ProgressView(QWidget):
             ax.spines[spine].set_visible(False)
         chart.canvas.draw_idle()
 
-    def _ensure_toggles(self, topics: tuple[str, ...], look: _Look) -> None:
+    def _ensure_toggles(self, topics: tuple[str, ...], look: ChartLook) -> None:
         if set(self.topic_boxes) == set(topics):
             return
         for box in self.topic_boxes.values():
             box.deleteLater()
         self.topic_boxes = {}
         for slug in topics:
-            box = QCheckBox(_short(self._title(slug)).replace("&", "&&"))  # no mnemonic
+            box = QCheckBox(short_title(self._title(slug)).replace("&", "&&"))  # no mnemonic
             box.setToolTip(self._title(slug))
             box.toggled.connect(lambda on, s=slug: self._toggle_topic(s, on))
             self.topic_boxes[slug] = box
@@ -538,7 +401,7 @@ class ProgressView(QWidget):
             return set(self.shown_topics)
         return {m.topic for m in self.weakest}
 
-    def _draw_time(self, look: _Look) -> None:
+    def _draw_time(self, look: ChartLook) -> None:
         chart, h = self.time_chart, self.history
         if h is None or not h.attempts.any():
             self.toggles.hide()
@@ -556,9 +419,9 @@ class ProgressView(QWidget):
             box.setEnabled(bool(h.attempts[h.row(slug)].any()))
         self._syncing = False
         chart.set_height(chart.height_px)
-        names = [_short(self._title(t)) for t in shown]
-        ax = chart.axes(look, (48, _label_width(chart, names) + 34, 12, 40))
-        lo = _first_shown_day(h.attempts.any(axis=0))
+        names = [short_title(self._title(t)) for t in shown]
+        ax = chart.axes(look, (48, label_width(chart, names) + 34, 12, 40))
+        lo = first_shown_day(h.attempts.any(axis=0))
         x = self.mpl.np.array(h.days[lo:], dtype="datetime64[D]")
         others = iter(look.other * 3)
         drawn = 0
@@ -574,7 +437,7 @@ class ProgressView(QWidget):
             highlight = slug in weak
             colour = look.highlight[weak.index(slug)] if highlight else next(others)
             ax.plot(x, values, color=colour, linewidth=2.4 if highlight else 1.3,
-                    alpha=1.0 if highlight else 0.85, label=_short(self._title(slug)),
+                    alpha=1.0 if highlight else 0.85, label=short_title(self._title(slug)),
                     marker="o" if points <= 3 else None, markersize=5,
                     zorder=3 if highlight else 2)
             drawn += 1
@@ -593,7 +456,7 @@ class ProgressView(QWidget):
                       labelcolor=look.fg, handlelength=1.6)
         chart.canvas.draw_idle()
 
-    def _draw_heat(self, look: _Look) -> None:
+    def _draw_heat(self, look: ChartLook) -> None:
         chart, h = self.heat_chart, self.history
         if h is None or not h.attempts.any():
             chart.empty(look, "Weekly mastery per topic, as a heatmap, once you have some "
@@ -603,13 +466,13 @@ class ProgressView(QWidget):
         order = [m.topic for m in self.mastery if m.topic in h.topics]
         rows = [h.row(t) for t in order]
         # Weeks before the first answer would be empty columns.
-        lo = _first_shown_day(h.attempts.any(axis=0), minimum=1)
+        lo = first_shown_day(h.attempts.any(axis=0), minimum=1)
         ends = [i for i, d in enumerate(h.days)
                 if i >= lo and (d.weekday() == 6 or i == len(h.days) - 1)]
         values = np.where(h.attempts[rows][:, ends] > 0, h.mastery[rows][:, ends] * 100, np.nan)
         chart.set_height(70 + 20 * len(order))
-        names = [_short(self._title(t)) for t in order]
-        ax = chart.axes(look, (_label_width(chart, names), 64, 8, 40), colorbar=True)
+        names = [short_title(self._title(t)) for t in order]
+        ax = chart.axes(look, (label_width(chart, names), 64, 8, 40), colorbar=True)
         cmap = self.mpl.colormaps[look.cmap].with_extremes(bad=look.bg)
         image = ax.imshow(values, aspect="auto", cmap=cmap, vmin=30, vmax=100,
                           interpolation="nearest")
@@ -628,7 +491,7 @@ class ProgressView(QWidget):
         chart.place()
         chart.canvas.draw_idle()
 
-    def _draw_activity(self, look: _Look) -> None:
+    def _draw_activity(self, look: ChartLook) -> None:
         chart, act = self.activity_chart, self.activity
         if act is None or not act.answers.any():
             chart.caption.setText("Answers per day.")
@@ -636,7 +499,7 @@ class ProgressView(QWidget):
             return
         np = self.mpl.np
         # Days before the very first answer say nothing; quiet days after it do.
-        lo = _first_shown_day(np.array([d >= self.first_day for d in act.days]))
+        lo = first_shown_day(np.array([d >= self.first_day for d in act.days]))
         x = np.array(act.days[lo:], dtype="datetime64[D]")
         answers = act.answers[lo:]
         streak = np.zeros(len(x), bool)
@@ -662,66 +525,6 @@ class ProgressView(QWidget):
             + (f" · current streak: {act.streak_days} day{'s' if act.streak_days != 1 else ''}"
                " (highlighted)" if act.streak_days else " · no current streak"))
         chart.canvas.draw_idle()
-
-
-def _first_shown_day(started: Any, minimum: int = 7) -> int:
-    """Index to start a time axis at: the first day with data, showing at least a week."""
-    first = int(started.argmax()) if started.any() else len(started) - 1
-    return max(0, min(first, len(started) - minimum))
-
-
-class _Mpl:
-    """The matplotlib names this view uses, imported on first construction."""
-
-    def __init__(self) -> None:
-        if getattr(sys, "frozen", False):
-            # PyInstaller's matplotlib hook points MPLCONFIGDIR at a new temporary
-            # folder at every start (one-file builds move), so each first Progress open
-            # would rebuild the font list. A one-folder install has stable font paths,
-            # and matplotlib rebuilds the list itself if a cached font goes missing.
-            os.environ["MPLCONFIGDIR"] = str(paths.cache_dir() / "matplotlib")
-        import numpy
-        from matplotlib import colormaps
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-        from matplotlib.figure import Figure
-        from matplotlib.font_manager import FontProperties
-        from matplotlib.ticker import MaxNLocator, PercentFormatter
-
-        class LazyCanvas(FigureCanvasQTAgg):
-            """Draws when painted: charts scrolled out of view cost nothing on refresh."""
-
-            stale_figure = False
-
-            def draw_idle(self) -> None:
-                self.stale_figure = True
-                self.update()
-
-            def paintEvent(self, event: Any) -> None:
-                if self.stale_figure:
-                    self.stale_figure = False
-                    self.draw()
-                super().paintEvent(event)
-
-        self.np = numpy
-        self.FontProperties = FontProperties
-        self.Figure = Figure
-        self.FigureCanvas = LazyCanvas
-        self.PercentFormatter = PercentFormatter
-        self.MaxNLocator = MaxNLocator
-        self.AutoDateLocator = AutoDateLocator
-        self.ConciseDateFormatter = ConciseDateFormatter
-        self.colormaps = colormaps
-
-
-_MPL: _Mpl | None = None
-
-
-def _matplotlib() -> _Mpl:
-    global _MPL
-    if _MPL is None:
-        _MPL = _Mpl()
-    return _MPL
 
 
 __all__ = ["ProgressView"]

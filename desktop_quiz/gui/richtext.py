@@ -14,7 +14,7 @@ import re
 from collections import OrderedDict
 from typing import Any
 
-from desktop_quiz.core.bank import Bank
+from desktop_quiz.core.bank.reader import Bank
 from desktop_quiz.gui import theme
 from desktop_quiz.gui.qt import (
     QByteArray,

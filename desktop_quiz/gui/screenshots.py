@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop_quiz.core.context import AppContext
-from desktop_quiz.core.grading import Rating
 from desktop_quiz.core.model import Question
-from desktop_quiz.core.storage import Answer, utcnow
+from desktop_quiz.core.progress.storage import Answer, utcnow
+from desktop_quiz.core.study.grading import Rating
 
 SIZE = (1280, 800)
 SCREENS = ("home", "drill-setup", "mcq-question", "mcq-feedback", "recall-question",
@@ -100,8 +100,8 @@ def _short(q: Question) -> bool:
 def take(out_dir: Path, theme_name: str = "light") -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out_dir.mkdir(parents=True, exist_ok=True)
-    from desktop_quiz.core.bank import BankError, open_default_bank
-    from desktop_quiz.core.source import SourceError
+    from desktop_quiz.core.bank.reader import BankError, open_default_bank
+    from desktop_quiz.core.bank.source import SourceError
 
     try:
         bank = open_default_bank()
@@ -151,7 +151,7 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
 def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
     from desktop_quiz.gui.mainwindow import MainWindow
     from desktop_quiz.gui.qt import QApplication, QPoint, Qt, QWidget, qtest
-    from desktop_quiz.gui.session import McqPanel, RecallPanel
+    from desktop_quiz.gui.question_panels import McqPanel, RecallPanel
 
     seed_history(ctx)
     win = MainWindow(ctx, remember_geometry=False)

@@ -221,7 +221,7 @@ class SettingsPage(QWidget):
                    "selected and copied.")
 
     def _update_backup_status(self) -> None:
-        from desktop_quiz.core import backup
+        from desktop_quiz.core.progress import backup
 
         found = backup.list_backups(self.ctx.data_dir)
         if not found:
@@ -235,7 +235,7 @@ class SettingsPage(QWidget):
         self.restore_button.setEnabled(bool(found))
 
     def backup_now(self) -> None:
-        from desktop_quiz.core import backup
+        from desktop_quiz.core.progress import backup
 
         try:
             made = backup.backup_now(self.ctx.data_dir)
@@ -250,7 +250,7 @@ class SettingsPage(QWidget):
                                        + self.backup_status.text())
 
     def choose_backup(self) -> None:
-        from desktop_quiz.core import backup
+        from desktop_quiz.core.progress import backup
 
         if self.busy():
             notify(self, "Finish the drill first",
@@ -271,9 +271,9 @@ class SettingsPage(QWidget):
             informative="Your current progress is backed up first, so this can be undone.")
 
     def restore(self, path: Any) -> None:
-        from desktop_quiz.core import backup
-        from desktop_quiz.core.scheduling import Scheduling
-        from desktop_quiz.core.storage import Progress, StorageError
+        from desktop_quiz.core.progress import backup
+        from desktop_quiz.core.progress.scheduling import Scheduling
+        from desktop_quiz.core.progress.storage import Progress, StorageError
 
         ctx = self.ctx
         ctx.progress.close()

@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from desktop_quiz.core.study import DrillSpec
+from desktop_quiz.core.study.session import DrillSpec
 from desktop_quiz.gui.qt import QObject, QPoint, Qt, QTimer, QWidget, Signal, qtest
-from desktop_quiz.gui.session import McqPanel, RecallPanel
+from desktop_quiz.gui.question_panels import McqPanel, RecallPanel
 
 RECALL_TEXT = "I would explain the definition first, then give an example and a trade-off."
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop_quiz.core.context import AppContext
-from desktop_quiz.core.study import Session
+from desktop_quiz.core.study.session import Session
 from desktop_quiz.gui import theme
 from desktop_quiz.gui.compose import BAD_MARK, fmt_duration, question_html, snippet
 from desktop_quiz.gui.dialogs import ReaderDialog

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from desktop_quiz.core.bank import Bank
+from desktop_quiz.core.bank.reader import Bank
 from desktop_quiz.gui.qt import (
     QAction,
     QFrame,

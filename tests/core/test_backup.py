@@ -6,8 +6,8 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from desktop_quiz.core import backup
-from desktop_quiz.core.storage import Answer, Progress
+from desktop_quiz.core.progress import backup
+from desktop_quiz.core.progress.storage import Answer, Progress
 from tests.conftest import run_cli
 
 T0 = datetime(2026, 5, 4, 18, 0, tzinfo=timezone.utc)  # a Monday

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from desktop_quiz.core.bank import Bank, Filter
-from desktop_quiz.core.bankbuild import (
+from desktop_quiz.core.bank.build import (
     BANK_SCHEMA_VERSION,
     BUILDER_VERSION,
     build_bank,
     is_stale,
     read_meta,
 )
-from desktop_quiz.core.render import Renderer, sanitize
-from desktop_quiz.core.source import SourceError
+from desktop_quiz.core.bank.reader import Bank, Filter
+from desktop_quiz.core.bank.render import Renderer, sanitize
+from desktop_quiz.core.bank.source import SourceError
 from tests.conftest import run_cli
 
 
@@ -118,7 +118,7 @@ def test_bank_is_opened_read_only(fixture_bank: Path) -> None:
 
 
 def test_missing_bank_has_a_clear_error(tmp_path: Path) -> None:
-    from desktop_quiz.core.bank import BankError
+    from desktop_quiz.core.bank.reader import BankError
 
     with pytest.raises(BankError, match="missing"):
         Bank(tmp_path / "nope.sqlite")
@@ -238,7 +238,7 @@ def test_a_bank_without_tags_or_recall_questions_builds(
 def test_inline_formulas_are_padded_so_their_baseline_meets_the_text(tex: str) -> None:
     # Qt centres an inline image TEXT_MIDDLE_PX above the baseline; a formula whose
     # exponents make it tall used to sit low, so a full stop after it floated.
-    from desktop_quiz.core.render import TEXT_MIDDLE_PX, render_svg
+    from desktop_quiz.core.bank.render import TEXT_MIDDLE_PX, render_svg
 
     svg = render_svg(tex, False)
     m = re.search(r'height="([\d.]+)"[^>]*viewBox="[-\d.]+ ([-\d.]+) [\d.]+ ([\d.]+)"', svg)

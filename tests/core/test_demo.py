@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from desktop_quiz.core import demo, stats
-from desktop_quiz.core.storage import Progress
+from desktop_quiz.core.progress import demo, engine, mastery
+from desktop_quiz.core.progress.storage import Progress
 from tests.conftest import run_cli
 
 NOW = datetime(2025, 3, 20, 20, 0, tzinfo=timezone.utc)
@@ -19,12 +19,12 @@ UTC = timezone.utc
 def test_the_chosen_weak_topics_come_out_weakest(study_ctx, weak, seed):
     result = demo.fill_demo(study_ctx, days=60, seed=seed, weak_topics=weak, now=NOW, tz=UTC)
     assert result.weak_topics == weak
-    ranked = stats.topic_mastery(study_ctx, NOW, UTC)
+    ranked = engine.topic_mastery(study_ctx, NOW, UTC)
     assert {m.topic for m in ranked[: len(weak)]} == set(weak)
     assert max(m.high for m in ranked[: len(weak)]) < min(m.mastery for m in ranked[len(weak):])
-    assert {m.topic for m in stats.weakest_topics(study_ctx, len(weak), NOW, UTC)} == set(weak)
+    assert {m.topic for m in mastery.weakest_topics(study_ctx, len(weak), NOW, UTC)} == set(weak)
     # Visible over time too: weak topics stay below the others on most days.
-    history = stats.mastery_over_time(study_ctx, None, NOW, UTC)
+    history = engine.mastery_over_time(study_ctx, None, NOW, UTC)
     weak_rows = [history.row(t) for t in weak]
     strong_rows = [i for i in range(len(history.topics)) if i not in weak_rows]
     started = history.attempts.min(axis=0) > 0
@@ -34,7 +34,7 @@ def test_the_chosen_weak_topics_come_out_weakest(study_ctx, weak, seed):
 
 def test_the_demo_looks_like_real_study(study_ctx):
     result = demo.fill_demo(study_ctx, days=90, seed=7, now=NOW, tz=UTC)
-    act = stats.activity(study_ctx, 90, NOW, UTC)
+    act = engine.activity(study_ctx, 90, NOW, UTC)
     assert act.answers.sum() == result.answers == study_ctx.progress.answer_count()
     active = act.answers > 0
     assert result.active_days == active.sum()
@@ -83,11 +83,11 @@ def test_bulk_synthetic_history(tmp_path):
             "SELECT count(*) FROM cards c JOIN answers a ON a.question_id = c.question_id "
             "AND a.answered_at = c.last_review WHERE a.stability != c.stability").fetchone()[0]
         assert mismatched == 0
-        act = stats.activity(progress, 100, NOW, UTC)
+        act = engine.activity(progress, 100, NOW, UTC)
         assert 0.6 < (act.answers > 0).mean() < 0.95
-        ranked = stats.topic_mastery((catalog, progress), NOW, UTC)
+        ranked = engine.topic_mastery((catalog, progress), NOW, UTC)
         assert all(m.seen == m.total == 40 for m in ranked)
-        history = stats.mastery_over_time((catalog, progress), 30, NOW, UTC)
+        history = engine.mastery_over_time((catalog, progress), 30, NOW, UTC)
         assert np.isfinite(history.mastery).all()
         last = {t: history.mastery[i, -1] for i, t in enumerate(history.topics)}
         assert all(last[m.topic] == pytest.approx(m.mastery, abs=1e-12) for m in ranked)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_quiz.core.bank import Bank
-from desktop_quiz.core.grading import (
+from desktop_quiz.core.bank.reader import Bank
+from desktop_quiz.core.model import Question
+from desktop_quiz.core.study.grading import (
     Rating,
     easy_threshold_seconds,
     grade_mcq,
@@ -18,7 +19,6 @@ from desktop_quiz.core.grading import (
     suggest_rating,
     tokens,
 )
-from desktop_quiz.core.model import Question
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_fast_matching_agrees_with_the_pairwise_rule() -> None:
     # pair by pair, picks.
     from rapidfuzz.fuzz import ratio
 
-    from desktop_quiz.core.grading import FUZZY_MIN_LEN, FUZZY_MIN_SCORE, _matches
+    from desktop_quiz.core.study.grading import FUZZY_MIN_LEN, FUZZY_MIN_SCORE, _matches
 
     def similar(a: tuple[str, str], b: tuple[str, str]) -> bool:
         if a[0] == b[0]:

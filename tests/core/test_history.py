@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop_quiz.core import history, stats
-from desktop_quiz.core.bank import Bank
+from desktop_quiz.core.bank.reader import Bank
 from desktop_quiz.core.context import AppContext
-from desktop_quiz.core.demo import fill_demo
-from desktop_quiz.core.storage import Answer, Progress, utcnow
-from desktop_quiz.core.study import DrillSpec, Session, assemble
+from desktop_quiz.core.progress import engine, history
+from desktop_quiz.core.progress.demo import fill_demo
+from desktop_quiz.core.progress.storage import Answer, Progress, utcnow
+from desktop_quiz.core.study.session import DrillSpec, Session, assemble
 from tests.conftest import run_cli
 
 HEADER = "answered_at,question_id,kind,correct,score,rating,duration_ms,mode"
@@ -222,8 +222,8 @@ def test_import_reproduces_the_stats_of_answering_live(tmp_path, study_bank_path
     ctx_b = AppContext.open(imported, Bank(study_bank_path))
     try:
         now = datetime.fromisoformat(as_of).astimezone(UTC)
-        ha = stats.mastery_over_time(ctx_a, 7, now)
-        hb = stats.mastery_over_time(ctx_b, 7, now)
+        ha = engine.mastery_over_time(ctx_a, 7, now)
+        hb = engine.mastery_over_time(ctx_b, 7, now)
         assert (ha.mastery == hb.mastery).all() and (ha.low == hb.low).all()
     finally:
         ctx_a.close()

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import fsrs
 import pytest
 
-from desktop_quiz.core.grading import Rating
-from desktop_quiz.core.scheduling import DEFAULT_DECAY_WEIGHT, Scheduling
+from desktop_quiz.core.progress.scheduling import DEFAULT_DECAY_WEIGHT, Scheduling
+from desktop_quiz.core.study.grading import Rating
 
 
 def test_the_decay_constant_is_fsrs_default() -> None:

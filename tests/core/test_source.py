@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_quiz.core.bankbuild import compile_source
-from desktop_quiz.core.source import SourceError, parse_folder
+from desktop_quiz.core.bank.build import compile_source
+from desktop_quiz.core.bank.source import SourceError, parse_folder
 from tests.conftest import QUESTIONS
 
 MCQ = """---

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from desktop_quiz.core import stats
-from desktop_quiz.core.bank import Bank
-from desktop_quiz.core.bankbuild import build_bank
-from desktop_quiz.core.demo import fill_demo
-from desktop_quiz.core.storage import Answer, Progress, iso
+from desktop_quiz.core.bank.build import build_bank
+from desktop_quiz.core.bank.reader import Bank
+from desktop_quiz.core.progress import engine, mastery
+from desktop_quiz.core.progress.demo import fill_demo
+from desktop_quiz.core.progress.storage import Answer, Progress, iso
 from tests.conftest import STUDY_TOPICS, run_cli, write_study_questions
 
 NOW = datetime(2025, 3, 20, 15, 0, tzinfo=timezone.utc)
@@ -27,12 +27,13 @@ def answer(progress: Progress, qid: str, when: datetime, right: bool, kind: str 
                            9000))
 
 
-def by_topic(progress: Progress, bank: Bank, now: datetime = NOW) -> dict[str, stats.TopicMastery]:
-    return {m.topic: m for m in stats.topic_mastery((bank, progress), now, UTC)}
+def by_topic(progress: Progress, bank: Bank,
+             now: datetime = NOW) -> dict[str, mastery.TopicMastery]:
+    return {m.topic: m for m in engine.topic_mastery((bank, progress), now, UTC)}
 
 
 # -- the reference: the same statistics, the slow obvious way ----------------------------
-def reference_stats(progress: Progress, catalog: stats.Catalog, at: datetime) -> np.ndarray:
+def reference_stats(progress: Progress, catalog: mastery.Catalog, at: datetime) -> np.ndarray:
     """Per-topic statistics at ``at`` from a plain loop over every answer."""
     per_q: dict[str, list[tuple[str, bool, float]]] = {}
     for row in progress.db.execute("SELECT question_id, answered_at, correct, stability "
@@ -50,16 +51,16 @@ def reference_stats(progress: Progress, catalog: stats.Catalog, at: datetime) ->
             stability, datetime.fromisoformat(last_at), at)
         out[0, i] += 1
         out[1, i] += r
-        out[2, i] += r * (1 - r) / (stats.PER_QUESTION_PRIOR + len(rows))
+        out[2, i] += r * (1 - r) / (mastery.PER_QUESTION_PRIOR + len(rows))
         out[3, i] += rows[0][1]
         out[4, i] += len(rows)
     return out
 
 
-def reference_mastery(progress: Progress, catalog: stats.Catalog, at: datetime) -> np.ndarray:
+def reference_mastery(progress: Progress, catalog: mastery.Catalog, at: datetime) -> np.ndarray:
     total = np.array([sum(1 for t in catalog.topic_of.values() if t == topic)
                       for topic in catalog.topics], float)
-    return stats.estimate(reference_stats(progress, catalog, at), total)[0][:, 0]
+    return engine.estimate(reference_stats(progress, catalog, at), total)[0][:, 0]
 
 
 @pytest.fixture
@@ -71,13 +72,13 @@ def progress(tmp_path: Path) -> Progress:
 
 # -- the model ----------------------------------------------------------------------------
 def test_a_new_learner_has_the_prior_everywhere_and_no_weak_topics(study_bank, progress):
-    result = stats.topic_mastery((study_bank, progress), NOW, UTC)
+    result = engine.topic_mastery((study_bank, progress), NOW, UTC)
     assert [m.topic for m in result] == sorted(STUDY_TOPICS)  # all tied: by slug
     for m in result:
         assert (m.attempts, m.seen, m.total, m.due) == (0, 0, 8, 0)
         assert m.mastery == pytest.approx(0.5)
         assert m.low < 0.25 and m.high > 0.75  # we know nothing yet
-    assert stats.weakest_topics((study_bank, progress), 3, NOW, UTC) == []
+    assert mastery.weakest_topics((study_bank, progress), 3, NOW, UTC) == []
 
 
 def test_seen_questions_count_with_their_fsrs_retrievability(study_bank, progress):
@@ -139,7 +140,7 @@ def test_weakest_first_ranks_by_the_upper_bound_and_unstarted_topics_last(study_
     answer(progress, "graphs-1", t0 + timedelta(seconds=40), True)  # two lucky answers
     answer(progress, "graphs-2", t0 + timedelta(seconds=41), True)
     answer(progress, "arrays-1", t0 + timedelta(seconds=42), False)
-    ranked = stats.topic_mastery((study_bank, progress), NOW, UTC)
+    ranked = engine.topic_mastery((study_bank, progress), NOW, UTC)
     result = {m.topic: m for m in ranked}
     order = [m.topic for m in ranked]
     assert order[0] == "sorting"  # confidently weak
@@ -150,9 +151,9 @@ def test_weakest_first_ranks_by_the_upper_bound_and_unstarted_topics_last(study_
     graphs, trees = result["graphs"], result["trees"]
     assert graphs.mastery < trees.mastery
     assert graphs.high - graphs.low > trees.high - trees.low
-    weakest = stats.weakest_topics((study_bank, progress), 10, NOW, UTC)
+    weakest = mastery.weakest_topics((study_bank, progress), 10, NOW, UTC)
     assert [m.topic for m in weakest] == order[:4]  # only topics with answers
-    assert [m.topic for m in stats.weakest_topics((study_bank, progress), 2, NOW, UTC)] \
+    assert [m.topic for m in mastery.weakest_topics((study_bank, progress), 2, NOW, UTC)] \
         == order[:2]
 
 
@@ -182,7 +183,7 @@ def test_due_counts_questions_due_by_the_end_of_the_day(study_bank, progress):
     answer(progress, "arrays-1", NOW - timedelta(days=40), True)  # long overdue
     answer(progress, "arrays-2", NOW - timedelta(minutes=5), False)  # relearning in minutes
     answer(progress, "arrays-3", NOW - timedelta(minutes=1), True)
-    due = {q for q in progress.due_ids(stats.end_of_today(NOW, UTC))}
+    due = {q for q in progress.due_ids(mastery.end_of_today(NOW, UTC))}
     m = by_topic(progress, study_bank)["arrays"]
     assert m.due == len(due & {"arrays-1", "arrays-2", "arrays-3"}) >= 2
 
@@ -196,19 +197,19 @@ def demo_history(study_bank, progress):
 
 def test_over_time_matches_the_reference_every_day(demo_history):
     bank, progress = demo_history
-    catalog = stats.Catalog.from_bank(bank)
-    history = stats.mastery_over_time((bank, progress), None, NOW, UTC)
+    catalog = mastery.Catalog.from_bank(bank)
+    history = engine.mastery_over_time((bank, progress), None, NOW, UTC)
     assert history.days[-1] == NOW.date()
     assert history.days[0] == NOW.date() - timedelta(days=44)
     for i, d in enumerate(history.days):
-        at = min(stats.day_start(d + timedelta(days=1), UTC), NOW)
+        at = min(mastery.day_start(d + timedelta(days=1), UTC), NOW)
         np.testing.assert_allclose(history.mastery[:, i], reference_mastery(progress, catalog, at),
                                    atol=1e-9, err_msg=str(d))
 
 
 def test_the_last_day_of_over_time_is_mastery_now(demo_history):
     bank, progress = demo_history
-    history = stats.mastery_over_time((bank, progress), 30, NOW, UTC)
+    history = engine.mastery_over_time((bank, progress), 30, NOW, UTC)
     now = by_topic(progress, bank)
     assert len(history.days) == 30
     for i, topic in enumerate(history.topics):
@@ -221,17 +222,17 @@ def test_the_last_day_of_over_time_is_mastery_now(demo_history):
 def test_mastery_now_without_numpy_equals_the_engine(demo_history, warm):
     bank, progress = demo_history
     if warm:  # the engine then reads today's snapshot from its cache; same numbers
-        stats.mastery_over_time((bank, progress), None, NOW, UTC)
+        engine.mastery_over_time((bank, progress), None, NOW, UTC)
     for at in (NOW, NOW - timedelta(days=3, hours=7), NOW - timedelta(days=30)):
-        engine = stats.topic_mastery((bank, progress), at, UTC)
-        pure = stats.topic_mastery_now((bank, progress), at, UTC)
-        assert [m.topic for m in pure] == [m.topic for m in engine]
+        full = engine.topic_mastery((bank, progress), at, UTC)
+        pure = mastery.topic_mastery_now((bank, progress), at, UTC)
+        assert [m.topic for m in pure] == [m.topic for m in full]
         assert any(m.attempts for m in pure) and (at < NOW or any(m.due for m in pure))
-        for a, b in zip(pure, engine, strict=True):
+        for a, b in zip(pure, full, strict=True):
             assert (a.attempts, a.seen, a.total, a.due) == (b.attempts, b.seen, b.total, b.due)
             for field in ("mastery", "low", "high"):
                 assert getattr(a, field) == pytest.approx(getattr(b, field), abs=1e-12), field
-        weakest = stats.weakest_topics((bank, progress), 3, at, UTC)
+        weakest = mastery.weakest_topics((bank, progress), 3, at, UTC)
         assert weakest == [m for m in pure if m.attempts][:3]
 
 
@@ -240,12 +241,12 @@ def test_weakest_topics_do_not_load_numpy(demo_history, study_bank_path, tmp_pat
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from desktop_quiz.core import stats\n"
-        "from desktop_quiz.core.bank import Bank\n"
-        "from desktop_quiz.core.storage import Progress\n"
+        "from desktop_quiz.core.progress import mastery\n"
+        "from desktop_quiz.core.bank.reader import Bank\n"
+        "from desktop_quiz.core.progress.storage import Progress\n"
         f"bank = Bank(Path({str(study_bank_path)!r}))\n"
         f"progress = Progress(Path({str(tmp_path / 'copy')!r}))\n"
-        "weak = stats.weakest_topics((bank, progress), 3)\n"
+        "weak = mastery.weakest_topics((bank, progress), 3)\n"
         "assert weak, 'no weak topics'\n"
         "print('numpy' in sys.modules)\n")
     import shutil
@@ -262,14 +263,14 @@ def test_weakest_topics_do_not_load_numpy(demo_history, study_bank_path, tmp_pat
 
 def test_cached_days_are_reused_and_dropped_from_a_changed_answer_on(demo_history):
     bank, progress = demo_history
-    first = stats.mastery_over_time((bank, progress), None, NOW, UTC)
+    first = engine.mastery_over_time((bank, progress), None, NOW, UTC)
     cached = progress.db.execute("SELECT count(*) FROM stats_cache_days").fetchone()[0]
     assert cached == len(first.days) - 1  # every closed day; today is never cached
-    again = stats.mastery_over_time((bank, progress), None, NOW, UTC)
+    again = engine.mastery_over_time((bank, progress), None, NOW, UTC)
     np.testing.assert_array_equal(first.mastery, again.mastery)
     # Activity reads closed days from the same cache; counting them gives the same.
-    cached = stats.activity((bank, progress), None, NOW, UTC)
-    counted = stats.activity(progress, None, NOW, UTC)
+    cached = engine.activity((bank, progress), None, NOW, UTC)
+    counted = engine.activity(progress, None, NOW, UTC)
     assert cached.days == counted.days and list(cached.answers) == list(counted.answers)
     assert cached.answers.sum() == progress.answer_count()
 
@@ -278,11 +279,11 @@ def test_cached_days_are_reused_and_dropped_from_a_changed_answer_on(demo_histor
     assert progress.import_answers([Answer("graphs-1", "mcq", when, False, 0.0, 1, 5000)]) == 1
     left = {r[0] for r in progress.db.execute("SELECT day_end FROM stats_cache_days")}
     assert left and max(left) < iso(when)
-    changed = stats.mastery_over_time((bank, progress), None, NOW, UTC)
-    catalog = stats.Catalog.from_bank(bank)
+    changed = engine.mastery_over_time((bank, progress), None, NOW, UTC)
+    catalog = mastery.Catalog.from_bank(bank)
     g = catalog.topics.index("graphs")
     for i, d in enumerate(changed.days):
-        at = min(stats.day_start(d + timedelta(days=1), UTC), NOW)
+        at = min(mastery.day_start(d + timedelta(days=1), UTC), NOW)
         np.testing.assert_allclose(changed.mastery[:, i],
                                    reference_mastery(progress, catalog, at), atol=1e-9)
         if d < when.date():
@@ -294,7 +295,7 @@ def test_cached_days_are_reused_and_dropped_from_a_changed_answer_on(demo_histor
 
 def test_a_rating_change_invalidates_only_if_it_changes_something(demo_history):
     bank, progress = demo_history
-    stats.mastery_over_time((bank, progress), None, NOW, UTC)
+    engine.mastery_over_time((bank, progress), None, NOW, UTC)
     before = progress.db.execute("SELECT count(*) FROM stats_cache_days").fetchone()[0]
     row = progress.db.execute("SELECT id, answered_at FROM answers WHERE kind = 'recall' "
                               "AND rating = 3 ORDER BY answered_at LIMIT 1").fetchone()
@@ -303,8 +304,8 @@ def test_a_rating_change_invalidates_only_if_it_changes_something(demo_history):
     progress.amend_rating(row[0], 1)
     left = progress.db.execute("SELECT max(day_end) FROM stats_cache_days").fetchone()[0]
     assert left is None or left < row[1]
-    catalog = stats.Catalog.from_bank(bank)
-    history = stats.mastery_over_time((bank, progress), None, NOW, UTC)
+    catalog = mastery.Catalog.from_bank(bank)
+    history = engine.mastery_over_time((bank, progress), None, NOW, UTC)
     np.testing.assert_allclose(history.mastery[:, -1], reference_mastery(progress, catalog, NOW),
                                atol=1e-9)
 
@@ -312,18 +313,18 @@ def test_a_rating_change_invalidates_only_if_it_changes_something(demo_history):
 def test_days_follow_the_local_calendar_across_dst(study_bank, progress):
     ny = ZoneInfo("America/New_York")
     # 2024-03-10 has 23 hours in New York.
-    assert stats.day_start(date(2024, 3, 11), ny) - stats.day_start(date(2024, 3, 10), ny) \
+    assert mastery.day_start(date(2024, 3, 11), ny) - mastery.day_start(date(2024, 3, 10), ny) \
         == timedelta(hours=23)
     now = datetime(2024, 3, 12, 20, 0, tzinfo=ny)
     # 23:30 local on the 10th is the 11th in UTC: it must count for the 10th.
     answer(progress, "arrays-1", datetime(2024, 3, 10, 23, 30, tzinfo=ny), True)
     answer(progress, "arrays-2", datetime(2024, 3, 11, 0, 30, tzinfo=ny), False)
-    history = stats.mastery_over_time((study_bank, progress), 4, now, ny)
+    history = engine.mastery_over_time((study_bank, progress), 4, now, ny)
     a = history.row("arrays")
     assert history.days == (date(2024, 3, 9), date(2024, 3, 10), date(2024, 3, 11),
                             date(2024, 3, 12))
     assert list(history.attempts[a]) == [0, 1, 2, 2]
-    act = stats.activity(progress, 4, now, ny)
+    act = engine.activity(progress, 4, now, ny)
     assert list(act.answers) == [0, 1, 1, 0]
 
 
@@ -335,16 +336,16 @@ def test_activity_counts_answers_per_local_day_and_the_streak(progress):
             answer(progress, f"q-{days_ago}-{k}",
                    datetime.combine(today - timedelta(days=days_ago), datetime.min.time(),
                                     UTC) + timedelta(hours=9, minutes=k), True)
-    act = stats.activity(progress, 7, NOW, UTC)
+    act = engine.activity(progress, 7, NOW, UTC)
     assert act.days[-1] == today and len(act.days) == 7
     assert list(act.answers) == [0, 0, 1, 0, 3, 1, 2]
     assert act.streak_days == 3
     # Before today's first answer the streak still stands (counted up to yesterday)…
     morning = datetime.combine(today, datetime.min.time(), UTC) + timedelta(hours=8)
-    assert stats.streak_days(progress, morning, UTC) == 2
+    assert mastery.streak_days(progress, morning, UTC) == 2
     # …and a day without answers ends it.
-    assert stats.streak_days(progress, NOW + timedelta(days=2), UTC) == 0
-    assert stats.activity(progress, None, NOW, UTC).days[0] == today - timedelta(days=4)
+    assert mastery.streak_days(progress, NOW + timedelta(days=2), UTC) == 0
+    assert engine.activity(progress, None, NOW, UTC).days[0] == today - timedelta(days=4)
 
 
 # -- the command ----------------------------------------------------------------------------
@@ -357,7 +358,7 @@ def test_stats_json_has_the_documented_shape(demo_history, study_bank_path):
     doc = json.loads(result.stdout)
     assert list(doc) == ["as_of", "due_today", "streak_days", "topics"]
     assert doc["as_of"] == iso(NOW)
-    assert doc["streak_days"] == stats.streak_days(progress, NOW)
+    assert doc["streak_days"] == mastery.streak_days(progress, NOW)
     assert doc["due_today"] == sum(t["due"] for t in doc["topics"])
     assert next(t["topic"] for t in doc["topics"]) == "graphs"  # the weak topic of the demo
     for t in doc["topics"]:
@@ -398,9 +399,9 @@ def test_a_database_migrated_from_schema_1_gets_its_stabilities(tmp_path):
         # schema 1 stored no stability; opening the migrated file derives it once
         assert progress.db.execute("SELECT count(*) FROM answers WHERE stability IS NULL"
                                    ).fetchone()[0] == 0
-        catalog = stats.Catalog.from_mapping({"gap-remedy": "alpha", "l1-vs-l2": "alpha"})
+        catalog = mastery.Catalog.from_mapping({"gap-remedy": "alpha", "l1-vs-l2": "alpha"})
         at = datetime(2026, 1, 10, tzinfo=UTC)
-        history = stats.mastery_over_time((catalog, progress), None, at, UTC)
+        history = engine.mastery_over_time((catalog, progress), None, at, UTC)
         assert progress.db.execute("SELECT count(*) FROM answers WHERE stability IS NULL"
                                    ).fetchone()[0] == 0
         recall = progress.retrievability(at)
@@ -422,10 +423,10 @@ def test_mastery_now_on_a_migrated_database_uses_replayed_stabilities(tmp_path):
     shutil.copy(FIXTURES / "progress-v1.sqlite", data / "progress.sqlite")
     progress = Progress(data)
     try:
-        catalog = stats.Catalog.from_mapping({"gap-remedy": "alpha", "l1-vs-l2": "alpha"})
+        catalog = mastery.Catalog.from_mapping({"gap-remedy": "alpha", "l1-vs-l2": "alpha"})
         at = datetime(2026, 1, 10, tzinfo=UTC)
-        [pure] = stats.topic_mastery_now((catalog, progress), at, UTC)  # before the engine
-        [alpha] = stats.topic_mastery((catalog, progress), at, UTC)
+        [pure] = mastery.topic_mastery_now((catalog, progress), at, UTC)  # before the engine
+        [alpha] = engine.topic_mastery((catalog, progress), at, UTC)
         assert pure.mastery == pytest.approx(alpha.mastery, abs=1e-12)
         recall = progress.retrievability(at)
         assert alpha.mastery == pytest.approx((recall["gap-remedy"] + recall["l1-vs-l2"]) / 2,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_quiz.core.storage import (
+from desktop_quiz.core.progress.storage import (
     SCHEMA_VERSION,
     Answer,
     Progress,
@@ -67,7 +67,7 @@ def test_newer_schema_is_refused_without_touching_it(tmp_path: Path) -> None:
 def test_a_failing_migration_step_leaves_the_old_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import desktop_quiz.core.storage as storage
+    import desktop_quiz.core.progress.storage as storage
 
     db = sqlite3.connect(tmp_path / "p.sqlite", isolation_level=None)
     monkeypatch.setattr(storage, "MIGRATIONS", (*storage.MIGRATIONS, "CREATE TABLE answers (x);"))
@@ -116,9 +116,9 @@ def test_amend_rating_replays_the_card(data_dir: Path) -> None:
 KILL_SCRIPT = """
 import sys, time
 from pathlib import Path
-from desktop_quiz.core.bank import Bank
-from desktop_quiz.core.storage import Progress
-from desktop_quiz.core.study import Session
+from desktop_quiz.core.bank.reader import Bank
+from desktop_quiz.core.progress.storage import Progress
+from desktop_quiz.core.study.session import Session
 bank = Bank(Path(sys.argv[1])); progress = Progress(Path(sys.argv[2]))
 ids = bank.all_ids() * 1
 session = Session(bank, progress, ids)

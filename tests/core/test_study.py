@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop_quiz.core.bank import Bank, Filter
-from desktop_quiz.core.grading import Rating
-from desktop_quiz.core.storage import Progress
-from desktop_quiz.core.study import DrillSpec, Session, assemble
+from desktop_quiz.core.bank.reader import Bank, Filter
+from desktop_quiz.core.progress.storage import Progress
+from desktop_quiz.core.study.grading import Rating
+from desktop_quiz.core.study.session import DrillSpec, Session, assemble
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_quiz.core.bank import Bank
+from desktop_quiz.core.bank.reader import Bank
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.gui import theme
 from desktop_quiz.gui.app import make_app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_quiz.core.bank import Filter
+from desktop_quiz.core.bank.reader import Filter
 from desktop_quiz.gui.compose import snippet
 from desktop_quiz.gui.qt import QItemSelectionModel, Qt
 from tests.gui.conftest import click, key

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from desktop_quiz.core.bank import Filter
+from desktop_quiz.core.bank.reader import Filter
 from desktop_quiz.core.config import Settings
 from desktop_quiz.gui.mainwindow import MainWindow
 from desktop_quiz.gui.qt import QApplication, QCheckBox, QRadioButton, Qt
-from desktop_quiz.gui.session import McqPanel, RecallPanel
+from desktop_quiz.gui.question_panels import McqPanel, RecallPanel
 from tests.gui.conftest import click, first_id, key, open_message_box, press_button
 
 K = Qt.Key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_quiz.core.bank import Filter
+from desktop_quiz.core.bank.reader import Filter
 from desktop_quiz.gui import mock
 from desktop_quiz.gui.qt import Qt
 from tests.gui.conftest import click, key, open_message_box, press_button

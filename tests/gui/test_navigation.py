@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_quiz.core.bank import Filter
+from desktop_quiz.core.bank.reader import Filter
 from desktop_quiz.gui.mainwindow import PAGES, MainWindow, window_settings
 from desktop_quiz.gui.qt import QApplication, QPoint, Qt
 from tests.gui.conftest import click, key
@@ -71,7 +71,7 @@ def test_home_topic_opens_setup_for_that_topic(window, qtbot, ctx):
 def test_review_due_after_failing_questions(window, qtbot, ctx):
     from datetime import timedelta
 
-    from desktop_quiz.core.storage import Answer, utcnow
+    from desktop_quiz.core.progress.storage import Answer, utcnow
 
     ids = ctx.bank.all_ids()[:3]
     old = utcnow() - timedelta(days=3)

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from desktop_quiz.core import stats
-from desktop_quiz.core.demo import fill_demo
-from desktop_quiz.core.storage import Answer, parse_time, utcnow
+from desktop_quiz.core.progress import engine
+from desktop_quiz.core.progress.demo import fill_demo
+from desktop_quiz.core.progress.storage import Answer, parse_time, utcnow
 from desktop_quiz.gui import theme
 from desktop_quiz.gui.qt import QApplication, QColor, QImage
 from tests.conftest import ROOT
@@ -66,7 +66,7 @@ def test_demo_history_shows_the_weak_topics_first(view, study_ctx, qtbot):
     assert set(labels[:2]) == {"Graphs topic", "Sorting topic"}
     widths = [round(p.get_width(), 6) for p in ax.patches]
     assert len(widths) == 5
-    ranked = stats.topic_mastery(study_ctx)  # a moment later: a little more forgotten
+    ranked = engine.topic_mastery(study_ctx)  # a moment later: a little more forgotten
     assert widths == pytest.approx([m.mastery * 100 for m in ranked], abs=0.1)
     # The weakest (the drill's targets) are in the theme's "weak" colour, others in the accent.
     colours = [hex_of(p.get_facecolor()[:3]) for p in ax.patches]

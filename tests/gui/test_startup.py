@@ -6,7 +6,7 @@ import logging
 import sys
 import threading
 
-from desktop_quiz.core.bank import Bank
+from desktop_quiz.core.bank.reader import Bank
 from desktop_quiz.gui import app as gui_app
 from desktop_quiz.gui.qt import QApplication, Qt
 

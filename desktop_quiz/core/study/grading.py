@@ -15,24 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import IntEnum
 from functools import lru_cache
 from typing import Any
 
-from desktop_quiz.core.model import Question
+from desktop_quiz.core.model import Question, Rating
+from desktop_quiz.core.progress.scheduling import easy_threshold_seconds
+from desktop_quiz.core.text import stem, stemmer
 
-
-class Rating(IntEnum):
-    """FSRS ratings, with the keyboard keys 1–4 the app uses for them."""
-
-    AGAIN = 1
-    HARD = 2
-    GOOD = 3
-    EASY = 4
-
-    @property
-    def label(self) -> str:
-        return self.name.capitalize()
+__all__ = ["Rating", "easy_threshold_seconds", "stem"]  # re-exported for callers
 
 
 STOP_WORDS = frozenset(
@@ -51,20 +41,9 @@ WINDOW_SLACK = 4  # extra words allowed between the words of one phrase
 # Coverage → suggested rating. Full coverage suggests Easy, most points Good,
 # about half Hard, little Again.
 RATING_THRESHOLDS = ((1.0, Rating.EASY), (0.7, Rating.GOOD), (0.4, Rating.HARD))
-# MCQ answered correctly faster than this is suggested as Easy rather than Good:
-# a base plus a reading allowance of about 250 words per minute.
-EASY_BASE_SECONDS = 6.0
-EASY_SECONDS_PER_WORD = 0.24
 
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SLASHED_LETTERS_RE = re.compile(r"\b([a-z])/([a-z])\b")
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=1)
@@ -74,11 +53,6 @@ def _ratio() -> Any:
     from rapidfuzz.fuzz import ratio
 
     return ratio
-
-
-def stem(word: str) -> str:
-    """The Snowball stem of one lower-case word."""
-    return str(_stemmer().stemWord(word))
 
 
 Word = tuple[str, str]  # (stem, word as written, lower-cased)
@@ -92,7 +66,7 @@ def words(text: str, keep_stop_words: bool = False) -> list[Word]:
     raw = [w.split("'")[0] for w in raw]
     if not keep_stop_words:
         raw = [w for w in raw if w not in STOP_WORDS]
-    return list(zip(_stemmer().stemWords(raw), raw, strict=True))
+    return list(zip(stemmer().stemWords(raw), raw, strict=True))
 
 
 def tokens(text: str) -> list[Word]:
@@ -227,12 +201,6 @@ def grade_mcq(question: Question, chosen: Iterable[int]) -> McqResult:
         for i, c in enumerate(question.choices)
     )
     return McqResult(picked == question.correct_indices, results)
-
-
-def easy_threshold_seconds(question: Question) -> float:
-    """Answer time under which a right MCQ answer is rated Easy instead of Good."""
-    words = len(question.prompt.split()) + sum(len(c.text.split()) for c in question.choices)
-    return EASY_BASE_SECONDS + EASY_SECONDS_PER_WORD * words
 
 
 def mcq_rating(question: Question, correct: bool, duration_ms: int) -> Rating:

@@ -69,7 +69,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Union
 
-from desktop_quiz.core.storage import (
+from desktop_quiz.core.progress.storage import (
     Progress,
     day_start,
     end_of_today,
@@ -78,18 +78,9 @@ from desktop_quiz.core.storage import (
 )
 
 if TYPE_CHECKING:
-    from desktop_quiz.core.bank import Bank
+    from desktop_quiz.core.bank.reader import Bank
     from desktop_quiz.core.context import AppContext
 
-    # numpy-backed, loaded on first use (see __getattr__ at the end of the module).
-    from desktop_quiz.core.statsengine import Activity as Activity
-    from desktop_quiz.core.statsengine import MasteryHistory as MasteryHistory
-    from desktop_quiz.core.statsengine import activity as activity
-    from desktop_quiz.core.statsengine import drop_cache as drop_cache
-    from desktop_quiz.core.statsengine import estimate as estimate
-    from desktop_quiz.core.statsengine import mastery_over_time as mastery_over_time
-    from desktop_quiz.core.statsengine import topic_mastery as topic_mastery
-    from desktop_quiz.core.statsengine import wilson as wilson
 
 PRIOR_STRENGTH = 4.0  # pseudo-answers behind a topic's prior for unseen questions
 GLOBAL_SHRINK = 4.0  # pseudo-answers at 50 % behind the learner's overall accuracy
@@ -340,56 +331,3 @@ def streak_days(source: Progress | Source, now: datetime | None = None,
         streak += 1
         day -= timedelta(days=1)
     return streak
-
-
-def stats_json(source: Source, now: datetime | None = None,
-               tz: tzinfo | None = None) -> dict[str, object]:
-    """The ``desktop-quiz stats --json`` document."""
-    now = now or utcnow()
-    topics = _engine().topic_mastery(source, now, tz)
-    return {"as_of": iso(now), "due_today": sum(t.due for t in topics),
-            "streak_days": streak_days(source, now, tz),
-            "topics": [t.to_json() for t in topics]}
-
-
-def format_table(source: Source, now: datetime | None = None, tz: tzinfo | None = None) -> str:
-    """The readable ``desktop-quiz stats`` table."""
-    now = now or utcnow()
-    catalog, _ = _resolve(source)
-    doc = stats_json(source, now, tz)
-    topics: list[dict[str, Any]] = doc["topics"]  # type: ignore[assignment]
-    local = now.astimezone(tz)
-    streak = int(doc["streak_days"])  # type: ignore[call-overload]
-    lines = [f"Mastery as of {local:%Y-%m-%d %H:%M} · {doc['due_today']} due today · "
-             f"streak {streak} day{'s' if streak != 1 else ''}", ""]
-    width = max([len(catalog.title(t["topic"])) for t in topics] + [5])
-    header = (f"{'topic':<{width}}  {'mastery':>7}  {'90% range':>9}  {'seen':>9}  "
-              f"{'answers':>7}  {'due':>4}")
-    lines += [header, "─" * len(header)]
-    for t in topics:
-        started = t["attempts"] > 0
-        mastery = f"{t['mastery']:.0%}" if started else "–"
-        span = f"{t['low']:.0%}–{t['high']:.0%}" if started else "not started"
-        seen = f"{t['seen']}/{t['total']}"
-        lines.append(f"{catalog.title(t['topic']):<{width}}  {mastery:>7}  {span:>9}  "
-                     f"{seen:>9}  {t['attempts']:>7}  {t['due']:>4}")
-    if not any(t["attempts"] for t in topics):
-        lines += ["", "No answers yet: start a drill, and mastery appears here."]
-    return "\n".join(lines)
-
-
-# -- the numpy engine, loaded on first use ----------------------------------------------
-_ENGINE_NAMES = frozenset({"Activity", "MasteryHistory", "activity", "drop_cache", "estimate",
-                           "mastery_over_time", "topic_mastery", "wilson"})
-
-
-def _engine() -> Any:
-    from desktop_quiz.core import statsengine
-
-    return statsengine
-
-
-def __getattr__(name: str) -> Any:
-    if name in _ENGINE_NAMES:
-        return getattr(_engine(), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_quiz.core.model import ID_RE, KINDS
-from desktop_quiz.core.storage import MODES, Answer, Progress, iso, parse_time, utcnow
+from desktop_quiz.core.progress.storage import MODES, Answer, Progress, iso, parse_time, utcnow
 
 if TYPE_CHECKING:
     from desktop_quiz.core.context import AppContext

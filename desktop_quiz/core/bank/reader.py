@@ -185,7 +185,7 @@ def fts_query(text: str) -> str:
     Every word must match, as a prefix of an indexed word, either as typed
     ("regulariz" → "regularization") or by its stem ("regularizing" → "regular").
     """
-    from desktop_quiz.core.grading import stem
+    from desktop_quiz.core.text import stem
 
     parts = []
     for word in _WORD_RE.findall(text.lower()):
@@ -214,7 +214,7 @@ def open_default_bank(progress: Callable[[str], None] | None = None) -> Bank:
     target = paths.packaged_bank()
     source = paths.checkout_questions()
     if source is not None:
-        from desktop_quiz.core.bankbuild import build_bank, is_stale
+        from desktop_quiz.core.bank.build import build_bank, is_stale
 
         if is_stale(source, target):
             if progress:

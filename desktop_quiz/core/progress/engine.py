@@ -1,4 +1,5 @@
-"""The numpy engine of :mod:`desktop_quiz.core.stats`: mastery over time and its cache.
+# long: one numpy engine whose stages share private array layouts (slots, states, cache).
+"""The numpy engine of :mod:`desktop_quiz.core.progress.mastery`: mastery over time and its cache.
 
 Imported lazily (numpy costs a few hundred milliseconds to load): only the
 Progress charts, ``desktop-quiz stats`` and the benchmark need it. Home's
@@ -18,7 +19,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 import numpy as np
 
-from desktop_quiz.core.stats import (
+from desktop_quiz.core.progress.mastery import (
     _MS_PER_DAY,
     _MS_SQL,
     GLOBAL_SHRINK,
@@ -36,7 +37,7 @@ from desktop_quiz.core.stats import (
     streak_days,
     weakness_key,
 )
-from desktop_quiz.core.storage import (
+from desktop_quiz.core.progress.storage import (
     SCHEMA_VERSION,
     Progress,
     day_start,
@@ -556,7 +557,7 @@ class _Engine:
         row = self.db.execute("SELECT min(answered_at) FROM answers").fetchone()
         if row is None or row[0] is None:
             return None
-        from desktop_quiz.core.storage import parse_time
+        from desktop_quiz.core.progress.storage import parse_time
 
         return _local_date(parse_time(row[0]), self.tz)
 
@@ -734,7 +735,7 @@ def activity(source: Progress | Source, days: int | None = 90, now: datetime | N
         row = progress.db.execute("SELECT min(answered_at) FROM answers").fetchone()
         start = today
         if row and row[0]:
-            from desktop_quiz.core.storage import parse_time
+            from desktop_quiz.core.progress.storage import parse_time
 
             start = min(_local_date(parse_time(row[0]), tz), today)
     else:

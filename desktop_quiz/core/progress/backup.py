@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from desktop_quiz.core.storage import PROGRESS_FILE, Progress, connect, quick_check
+from desktop_quiz.core.progress.storage import PROGRESS_FILE, Progress, connect, quick_check
 
 BACKUP_DIR = "backups"
 DAMAGED_DIR = "damaged"
@@ -213,7 +213,7 @@ def _move_aside(current: Path) -> Path:
 
 def salvage_answers(damaged: Path, data_dir: Path) -> int:
     """Merge every answer still readable from a damaged database; returns how many."""
-    from desktop_quiz.core.storage import Answer, parse_time
+    from desktop_quiz.core.progress.storage import Answer, parse_time
 
     rows: list[Answer] = []
     try:

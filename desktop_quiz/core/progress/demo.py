@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from desktop_quiz.core.grading import easy_threshold_seconds
-from desktop_quiz.core.stats import Catalog, day_start
-from desktop_quiz.core.storage import Answer, Progress, iso, utcnow
+from desktop_quiz.core.progress.mastery import Catalog, day_start
+from desktop_quiz.core.progress.scheduling import easy_threshold_seconds
+from desktop_quiz.core.progress.storage import Answer, Progress, iso, utcnow
 
 if TYPE_CHECKING:
-    from desktop_quiz.core.bank import Bank
+    from desktop_quiz.core.bank.reader import Bank
     from desktop_quiz.core.context import AppContext
 
 

@@ -1,8 +1,8 @@
 """Spaced repetition with FSRS (the ``fsrs`` package).
 
-Rating map (see :mod:`desktop_quiz.core.grading`): a wrong MCQ is Again; a right
+Rating map (see :mod:`desktop_quiz.core.study.grading`): a wrong MCQ is Again; a right
 one is Good, or Easy when answered faster than
-:func:`~desktop_quiz.core.grading.easy_threshold_seconds`; a recall answer takes
+:func:`easy_threshold_seconds` (below); a recall answer takes
 the rating the learner accepted. Fuzzing is off so that replaying the same log
 (an import, a rating change) gives exactly the same card states.
 """
@@ -13,6 +13,8 @@ import math
 from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
+
+from desktop_quiz.core.model import Question
 
 DEFAULT_RETENTION = 0.9
 # FSRS-6's default forgetting-curve decay, w[20]. Equal to
@@ -81,3 +83,15 @@ class Scheduling:
             return 0.0
         days = max(0.0, (now - last_review).total_seconds() / 86400.0)
         return float(math.pow(1 + self.factor * days / stability, self.decay))
+
+
+# MCQ answered correctly faster than this is suggested as Easy rather than Good:
+# a base plus a reading allowance of about 250 words per minute.
+EASY_BASE_SECONDS = 6.0
+EASY_SECONDS_PER_WORD = 0.24
+
+
+def easy_threshold_seconds(question: Question) -> float:
+    """Answer time under which a right MCQ answer is rated Easy instead of Good."""
+    words = len(question.prompt.split()) + sum(len(c.text.split()) for c in question.choices)
+    return EASY_BASE_SECONDS + EASY_SECONDS_PER_WORD * words

@@ -1,7 +1,7 @@
 """Build the read-only SQLite question bank from ``questions/`` with sqlite-utils.
 
 ``compile_source`` parses, validates and renders everything (raising
-:class:`~desktop_quiz.core.source.SourceError` with every problem);
+:class:`~desktop_quiz.core.bank.source.SourceError` with every problem);
 ``build_bank`` writes the result atomically: to a temporary file beside the
 target, then ``os.replace``. A failed build never touches the previous bank.
 
@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 from desktop_quiz.core.model import Question, Topic
 
 if TYPE_CHECKING:
-    from desktop_quiz.core.render import Formula, Renderer
-from desktop_quiz.core.source import Problem, SourceError, parse_folder, source_hash
+    from desktop_quiz.core.bank.render import Formula, Renderer
+from desktop_quiz.core.bank.source import Problem, SourceError, parse_folder, source_hash
 
 BANK_SCHEMA_VERSION = 1
 # Bump whenever rendering or the schema changes, so existing banks count as stale.
@@ -46,7 +46,7 @@ def compile_source(source: Path, previous: Path | None = None) -> CompiledBank:
     ``previous`` is an earlier bank: formulas it rendered with this builder version
     are reused, so rebuilding after an edit renders only new formulas.
     """
-    from desktop_quiz.core.render import Renderer
+    from desktop_quiz.core.bank.render import Renderer
 
     topics, questions, problems = parse_folder(source)
     renderer = Renderer()
@@ -71,7 +71,7 @@ def _texts(q: Question) -> list[str]:
 
 def read_formulas(bank: Path) -> list[Formula]:
     """Formulas stored in an earlier bank of this builder version ([] otherwise)."""
-    from desktop_quiz.core.render import Formula, renderer_version
+    from desktop_quiz.core.bank.render import Formula, renderer_version
 
     meta = read_meta(bank)
     if (meta.get("builder_version"), meta.get("renderer")) != (BUILDER_VERSION,
@@ -99,7 +99,7 @@ def current_source_hash(source: Path) -> str:
 def _render_question(
     q: Question, renderer: Renderer, source: Path
 ) -> tuple[Question | None, list[Problem]]:
-    from desktop_quiz.core.render import MathError
+    from desktop_quiz.core.bank.render import MathError
 
     problems: list[Problem] = []
 
@@ -167,7 +167,7 @@ def build_bank(source: Path, out: Path, previous: Path | None = None) -> Compile
 def _write(compiled: CompiledBank, path: Path) -> None:
     import sqlite_utils  # only the builder needs it
 
-    from desktop_quiz.core.render import renderer_version
+    from desktop_quiz.core.bank.render import renderer_version
 
     conn = sqlite3.connect(path)
     db = sqlite_utils.Database(conn)

@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from desktop_quiz.core.bank import Bank, Filter
-from desktop_quiz.core.grading import (
+from desktop_quiz.core.bank.reader import Bank, Filter
+from desktop_quiz.core.model import Question
+from desktop_quiz.core.progress.storage import Answer, Progress, utcnow
+from desktop_quiz.core.study.grading import (
     McqResult,
     Rating,
     RecallResult,
@@ -22,8 +24,6 @@ from desktop_quiz.core.grading import (
     grade_recall,
     mcq_rating,
 )
-from desktop_quiz.core.model import Question
-from desktop_quiz.core.storage import Answer, Progress, utcnow
 
 ORDERS = ("random", "unseen-first", "weak-first", "due-first")
 WEAK_HORIZON = timedelta(days=1)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
-from desktop_quiz.core.scheduling import Scheduling
+from desktop_quiz.core.progress.scheduling import Scheduling
 
 PROGRESS_FILE = "progress.sqlite"
 MODES = ("drill", "mock", "review")

@@ -1,0 +1,391 @@
+"""Reusable parts of the question view: choice rows, the MCQ panel, the recall editor and panel."""
+
+from __future__ import annotations
+
+import html
+
+from desktop_quiz.core.model import Choice, Question
+from desktop_quiz.core.study.grading import McqResult, Rating, RecallResult
+from desktop_quiz.gui import theme
+from desktop_quiz.gui.compose import (
+    BAD_MARK,
+    OK_MARK,
+    snippet,
+)
+from desktop_quiz.gui.qt import (
+    QButtonGroup,
+    QCheckBox,
+    QEvent,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QObject,
+    QPlainTextEdit,
+    QRadioButton,
+    QSizePolicy,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desktop_quiz.gui.richtext import RichEnv, RichView
+from desktop_quiz.gui.widgets import (
+    button,
+    card,
+    label,
+    shortcut_text,
+)
+
+MAX_CHOICES = 6
+ENTER_KEYS = ("Return", "Enter")
+ENTER = "Enter"
+CHECK_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+
+
+def digit_keys(n: int) -> list[str]:
+    return [str(n), f"Num+{n}"]
+
+
+# -- multiple choice ----------------------------------------------------------------
+class ChoiceRow(QFrame):
+    """One large clickable choice: key badge, radio or checkbox, rendered text.
+
+    After answering, the row shows whether it was right (✓/✗ text plus colour)
+    and the choice's own explanation.
+    """
+
+    def __init__(self, env: RichEnv, index: int, multi: bool,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.index = index
+        self.setObjectName("choiceRow")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 10, 12, 10)
+        row.setSpacing(10)
+        key = QLabel(str(index + 1))
+        key.setObjectName("choiceKey")
+        key.setToolTip(f"Press {index + 1} to choose")
+        key.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.indicator: QRadioButton | QCheckBox = QCheckBox() if multi else QRadioButton()
+        # The panel's button group makes radios exclusive; on their own they could
+        # not be unchecked when the row is reused for the next question.
+        self.indicator.setAutoExclusive(False)
+        self.indicator.installEventFilter(self)
+        self.indicator.toggled.connect(self._on_toggled)
+        top = QVBoxLayout()
+        top.setSpacing(6)
+        self.text_view = RichView(env, self, auto_height=True, selectable=False)
+        self.text_view.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.verdict = label("", wrap=True)
+        self.verdict.hide()
+        self.explanation = RichView(env, self, auto_height=True)
+        self.explanation.hide()
+        top.addWidget(self.text_view)
+        top.addWidget(self.verdict)
+        top.addWidget(self.explanation)
+        for w in (key, self.indicator):
+            row.addWidget(w, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(top, 1)
+        self._locked = False
+
+    def load(self, choice: Choice) -> None:
+        """Show ``choice``, unanswered (rows are reused from question to question)."""
+        self._locked = False
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.indicator.setEnabled(True)
+        self.indicator.setChecked(False)
+        self.indicator.setAccessibleName(f"Choice {self.index + 1}: {snippet(choice.text, 200)}")
+        self.text_view.set_bank_html(choice.text_html or choice.text)
+        self.verdict.hide()
+        self.explanation.hide()
+        self.explanation.set_bank_html(choice.explanation_html or choice.explanation)
+        if self.property("state") or self.property("selected") or self.property("focused"):
+            for name in ("state", "selected", "focused"):
+                self.setProperty(name, None)
+            theme.repolish(self)
+
+    def mouseReleaseEvent(self, event: object) -> None:
+        if self._locked or not self.isEnabled():
+            return
+        self.activate()
+        self.indicator.setFocus(Qt.FocusReason.MouseFocusReason)
+
+    def activate(self) -> None:
+        """What clicking the row or pressing its number does."""
+        if self._locked:
+            return
+        if isinstance(self.indicator, QCheckBox):
+            self.indicator.toggle()
+        else:
+            self.indicator.setChecked(True)
+
+    def _on_toggled(self, on: bool) -> None:
+        self.setProperty("selected", on)
+        theme.repolish(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.indicator and event.type() in (QEvent.Type.FocusIn,
+                                                           QEvent.Type.FocusOut):
+            self.setProperty("focused", event.type() == QEvent.Type.FocusIn)
+            theme.repolish(self)
+        return super().eventFilter(watched, event)
+
+    def show_result(self, chosen: bool, correct: bool) -> None:
+        self._locked = True
+        self.setCursor(Qt.CursorShape.ArrowCursor)
+        self.indicator.setEnabled(False)
+        if correct:
+            text = f"{OK_MARK} Correct answer" + (" — you chose it" if chosen else
+                                                   " — you missed it")
+            role, state = "ok", "correct"
+        elif chosen:
+            text, role, state = f"{BAD_MARK} Wrong — you chose this", "bad", "wrong"
+        else:
+            text, role, state = f"{BAD_MARK} Wrong", "muted", ""
+        self.verdict.setText(text)
+        self.verdict.setProperty("role", role)
+        self.verdict.show()
+        self.explanation.show()
+        self.setProperty("state", state)
+        self.setProperty("focused", False)
+        theme.repolish(self.verdict)
+        theme.repolish(self)
+
+
+class McqPanel(QWidget):
+    """The choices of an MCQ; after submitting, the feedback and the full answer."""
+
+    selection_changed = Signal()
+
+    def __init__(self, env: RichEnv, q: Question, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.env = env
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.instruction = label("", "muted")
+        self.banner = label("", wrap=True)
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        layout.addWidget(self.instruction)
+        self.group = QButtonGroup(self)
+        self.rows: list[ChoiceRow] = []
+        # Rows are built once per (position, single/multi) and reused: building them
+        # was most of the time it took to show a question.
+        self._built: dict[bool, list[ChoiceRow]] = {False: [], True: []}
+        self.row_box = QVBoxLayout()
+        self.row_box.setContentsMargins(0, 0, 0, 0)
+        self.row_box.setSpacing(8)
+        layout.addLayout(self.row_box)
+        layout.addSpacing(6)
+        self.answer_heading = label("Answer", "h2")
+        self.answer_heading.hide()
+        self.answer = RichView(env, self, auto_height=True)
+        self.answer.setAccessibleName("Answer")
+        self.answer.hide()
+        layout.addWidget(self.answer_heading)
+        layout.addWidget(self.answer)
+        self.load(q)
+
+    def load(self, q: Question) -> None:
+        """Show question ``q``, unanswered."""
+        self.question = q
+        n = len(q.choices)
+        self.instruction.setText(
+            f"Select all that apply (more than one is correct) — keys 1–{n} toggle, "
+            "Enter submits" if q.multi else f"Choose one answer (keys 1–{n}), then press Enter")
+        self.instruction.show()
+        self.banner.hide()
+        for r in self.rows:
+            self.group.removeButton(r.indicator)
+        built = self._built[q.multi]
+        while len(built) < n:
+            r = ChoiceRow(self.env, len(built), q.multi, self)
+            r.indicator.toggled.connect(lambda _on: self.selection_changed.emit())
+            built.append(r)
+            self.row_box.addWidget(r)
+        self.rows = built[:n]
+        for r, c in zip(self.rows, q.choices, strict=True):
+            r.load(c)
+        self.group.setExclusive(not q.multi)
+        for i, r in enumerate(self.rows):
+            self.group.addButton(r.indicator, i)
+        shown = set(map(id, self.rows))
+        for r in self._built[True] + self._built[False]:
+            r.setVisible(id(r) in shown)
+        self.answer_heading.hide()
+        self.answer.hide()
+        self.answer.set_bank_html(q.answer_html)
+
+    @property
+    def choice_buttons(self) -> list[QRadioButton | QCheckBox]:
+        return [r.indicator for r in self.rows]
+
+    def chosen(self) -> list[int]:
+        return [r.index for r in self.rows if r.indicator.isChecked()]
+
+    def press(self, index: int) -> None:
+        if 0 <= index < len(self.rows):
+            self.rows[index].activate()
+            self.rows[index].indicator.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_first(self) -> None:
+        if self.rows:
+            checked = [r for r in self.rows if r.indicator.isChecked()]
+            (checked or self.rows)[0].indicator.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_feedback(self, result: McqResult) -> None:
+        # Showing a dozen widgets one by one inside a visible page re-laid the page out
+        # for each; hidden, they are shown at no cost and the page is laid out once.
+        self.hide()
+        for r, c in zip(self.rows, result.choices, strict=True):
+            r.show_result(c.chosen, c.correct)
+        right = sorted(i + 1 for i in self.question.correct_indices)
+        if result.correct:
+            set_role(self.banner, "banner-ok", f"{OK_MARK} Correct! Each choice is explained "
+                                               "below, then the full answer.")
+        else:
+            which = ", ".join(map(str, right))
+            noun = "answers are" if len(right) > 1 else "answer is"
+            set_role(self.banner, "banner-bad",
+                     f"{BAD_MARK} Not quite — the correct {noun} {which}. Each choice is "
+                     "explained below.")
+        self.instruction.hide()
+        self.banner.show()
+        self.answer_heading.show()
+        self.answer.show()
+        self.show()
+
+
+# -- free recall --------------------------------------------------------------------
+class RecallEditor(QPlainTextEdit):
+    """The answer editor; Tab moves focus on instead of typing a tab."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setAccessibleName("Your answer")
+        self.setPlaceholderText(
+            f"Type your answer as you would say it in an interview…  "
+            f"({shortcut_text('Ctrl+Return')} checks it)")
+        self.setMinimumHeight(150)
+
+    def fit_to_text(self, max_lines: int = 8) -> None:
+        """Once answered, take only the room the text needs (up to ``max_lines``)."""
+        lines = max(1, min(max_lines, int(self.document().size().height())))
+        margins = self.contentsMargins()
+        height = (lines * self.fontMetrics().lineSpacing() + 2 * self.document().documentMargin()
+                  + margins.top() + margins.bottom() + 4)
+        self.setMinimumHeight(0)
+        self.setFixedHeight(int(height))
+
+
+class RecallPanel(QWidget):
+    """Editor and optional hint; after checking: key points ✓/✗ and the model answer.
+
+    The rating buttons live in the page's footer, so they stay in view however
+    long the model answer is.
+    """
+
+    def __init__(self, env: RichEnv, q: Question, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.question = q
+        self.env = env
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.banner = label("", wrap=True)
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        layout.addWidget(label("Your answer", "h2"))
+        self.editor = RecallEditor(self)
+        self.editor.setFont(env.font())
+        layout.addWidget(self.editor)
+        self.hint_button = button(f"Show &hint ({shortcut_text('Ctrl+H')})",
+                                  accessible="Show hint")
+        self.hint_button.setVisible(bool(q.hint_html))
+        self.hint_button.clicked.connect(self.show_hint)
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self.hint_button)
+        hint_row.addStretch(1)
+        layout.addLayout(hint_row)
+        self.hint_box = card(self)
+        hb = QVBoxLayout(self.hint_box)
+        hb.setContentsMargins(14, 8, 14, 8)
+        hb.setSpacing(2)
+        hb.addWidget(label("Hint", "muted"))
+        self.hint_view = RichView(env, self.hint_box, auto_height=True)
+        self.hint_view.setAccessibleName("Hint")
+        self.hint_view.set_bank_html(q.hint_html)
+        hb.addWidget(self.hint_view)
+        self.hint_box.hide()
+        layout.addWidget(self.hint_box)
+        # Feedback, hidden until checked.
+        self.feedback = QWidget(self)
+        fb = QVBoxLayout(self.feedback)
+        fb.setContentsMargins(0, 4, 0, 0)
+        fb.setSpacing(6)
+        fb.addWidget(label("Key points", "h2"))
+        self.point_labels: list[QLabel] = []
+        for point in q.key_points:
+            lab = label(point.text, wrap=True)
+            lab.setFont(env.font())
+            lab.setTextFormat(Qt.TextFormat.RichText)
+            lab.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+            self.point_labels.append(lab)
+            fb.addWidget(lab)
+        fb.addSpacing(6)
+        fb.addWidget(label("Model answer", "h2"))
+        self.answer = RichView(env, self.feedback, auto_height=True)
+        self.answer.setAccessibleName("Model answer")
+        self.answer.set_bank_html(q.answer_html)
+        fb.addWidget(self.answer)
+        self.feedback.hide()
+        layout.addWidget(self.feedback)
+
+    def show_hint(self) -> None:
+        if self.question.hint_html:
+            self.hint_box.show()
+            self.hint_button.hide()
+
+    def show_feedback(self, result: RecallResult, gave_up: bool) -> int:
+        """Show what was covered; returns the rating to preselect."""
+        t = theme.current()
+        self.editor.setReadOnly(True)
+        if gave_up and not self.editor.toPlainText().strip():
+            self.editor.setPlainText("(I don't know)")
+        self.hint_button.hide()
+        self.editor.fit_to_text()
+        for lab, p in zip(self.point_labels, result.points, strict=True):
+            mark, colour, word = (OK_MARK, t.ok, "covered") if p.hit else (BAD_MARK, t.bad,
+                                                                           "missed")
+            lab.setText(f'<span style="color:{colour}; font-weight:bold">{mark} {word}:</span>'
+                        f" {html.escape(p.text)}")
+            lab.setAccessibleName(f"{word}: {p.text}")
+        n, hits = len(result.points), result.hits
+        suggested = int(Rating.AGAIN) if gave_up else int(result.suggested)
+        name = Rating(suggested).label
+        if gave_up:
+            set_role(self.banner, "banner-info",
+                     f"Answer revealed — recorded as {name}. Read the model answer, then press "
+                     f"Enter to continue (or 1–4 to rate it differently).")
+        else:
+            good = result.suggested >= Rating.GOOD
+            set_role(self.banner, "banner-ok" if good else "banner-bad",
+                     f"{OK_MARK if good else BAD_MARK} You covered {hits} of {n} key points. "
+                     f"Suggested rating: {name} — Enter accepts it, 1–4 picks another.")
+        self.banner.show()
+        self.feedback.show()
+        return suggested
+
+
+def set_role(w: QLabel, role: str, text: str) -> None:
+    """Restyle a label (its stylesheet role) and relayout it for the new size."""
+    w.setProperty("role", role)
+    w.setText(text)
+    theme.repolish(w)
+    w.updateGeometry()
+
+
+# -- the page -------------------------------------------------------------------------
