@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from desktop_quiz.core.model import Choice, Question
 from desktop_quiz.core.study.grading import McqResult, Rating, RecallResult
@@ -58,6 +59,7 @@ class ChoiceRow(QFrame):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.index = index
+        self.source = index  # the choice's index in the question file (set by load)
         self.setObjectName("choiceRow")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         row = QHBoxLayout(self)
@@ -89,8 +91,9 @@ class ChoiceRow(QFrame):
         row.addLayout(top, 1)
         self._locked = False
 
-    def load(self, choice: Choice) -> None:
-        """Show ``choice``, unanswered (rows are reused from question to question)."""
+    def load(self, choice: Choice, source: int) -> None:
+        """Show ``choice`` (index ``source`` in the file), unanswered; rows are reused."""
+        self.source = source
         self._locked = False
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.indicator.setEnabled(True)
@@ -158,7 +161,8 @@ class McqPanel(QWidget):
 
     selection_changed = Signal()
 
-    def __init__(self, env: RichEnv, q: Question, parent: QWidget | None = None):
+    def __init__(self, env: RichEnv, q: Question, parent: QWidget | None = None,
+                 order: Sequence[int] | None = None):
         super().__init__(parent)
         self.env = env
         layout = QVBoxLayout(self)
@@ -186,11 +190,14 @@ class McqPanel(QWidget):
         self.answer.hide()
         layout.addWidget(self.answer_heading)
         layout.addWidget(self.answer)
-        self.load(q)
+        self.load(q, order)
 
-    def load(self, q: Question) -> None:
-        """Show question ``q``, unanswered."""
+    def load(self, q: Question, order: Sequence[int] | None = None) -> None:
+        """Show question ``q``, unanswered, its choices in ``order`` (source indices)."""
         self.question = q
+        order = list(order) if order is not None else list(range(len(q.choices)))
+        if sorted(order) != list(range(len(q.choices))):
+            raise ValueError(f"{q.id}: choice order {order} is not a permutation")
         n = len(q.choices)
         self.instruction.setText(
             f"Select all that apply (more than one is correct) — keys 1–{n} toggle, "
@@ -206,8 +213,8 @@ class McqPanel(QWidget):
             built.append(r)
             self.row_box.addWidget(r)
         self.rows = built[:n]
-        for r, c in zip(self.rows, q.choices, strict=True):
-            r.load(c)
+        for r, source in zip(self.rows, order, strict=True):
+            r.load(q.choices[source], source)
         self.group.setExclusive(not q.multi)
         for i, r in enumerate(self.rows):
             self.group.addButton(r.indicator, i)
@@ -223,7 +230,12 @@ class McqPanel(QWidget):
         return [r.indicator for r in self.rows]
 
     def chosen(self) -> list[int]:
-        return [r.index for r in self.rows if r.indicator.isChecked()]
+        """Source indices of the ticked choices, ascending."""
+        return sorted(r.source for r in self.rows if r.indicator.isChecked())
+
+    def row_for(self, source: int) -> ChoiceRow:
+        """The row showing choice ``source`` of the question file."""
+        return next(r for r in self.rows if r.source == source)
 
     def press(self, index: int) -> None:
         if 0 <= index < len(self.rows):
@@ -239,9 +251,11 @@ class McqPanel(QWidget):
         # Showing a dozen widgets one by one inside a visible page re-laid the page out
         # for each; hidden, they are shown at no cost and the page is laid out once.
         self.hide()
-        for r, c in zip(self.rows, result.choices, strict=True):
+        for r in self.rows:
+            c = result.choices[r.source]
             r.show_result(c.chosen, c.correct)
-        right = sorted(i + 1 for i in self.question.correct_indices)
+        right = [pos + 1 for pos, r in enumerate(self.rows)
+                 if r.source in self.question.correct_indices]
         if result.correct:
             set_role(self.banner, "banner-ok", f"{OK_MARK} Correct! Each choice is explained "
                                                "below, then the full answer.")

@@ -207,7 +207,7 @@ def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
     assert isinstance(panel, McqPanel)
     wrong = next(i for i in range(len(panel.rows)) if i not in ctx.bank.question(mcq)
                  .correct_indices)
-    click(panel.rows[wrong])
+    click(panel.row_for(wrong))
     shot("mcq-question")
     click(page.primary_button)
     page.scroll_area.verticalScrollBar().setValue(0)

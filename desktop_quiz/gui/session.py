@@ -231,10 +231,10 @@ class SessionPage(QWidget):
             old.deleteLater()
         if q.kind == "mcq":
             if self._mcq is None:
-                self._mcq = McqPanel(self.env, q)
+                self._mcq = McqPanel(self.env, q, order=s.choice_order)
                 self._mcq.selection_changed.connect(self._update_actions)
             else:
-                self._mcq.load(q)
+                self._mcq.load(q, s.choice_order)
             self.panel = self._mcq
         else:
             if self._mcq is not None:

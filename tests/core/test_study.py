@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,32 @@ def test_a_session_knows_each_questions_topic_and_kind_and_refuses_unknown_ids(
         (q.id, q.topic, q.kind) for q in (bank.question(i) for i in reversed(ids))]
     with pytest.raises(KeyError):
         Session(bank, progress, [ids[0], "no-such-question"])
+
+
+def test_choices_are_shown_in_a_new_order_each_time_and_grading_follows(
+        bank: Bank, progress: Progress) -> None:
+    qid = "gap-remedy"
+    q = bank.question(qid)
+    n = len(q.choices)
+    rng = random.Random(3)
+    orders = set()
+    for _ in range(12):  # the same question shown again in later drills
+        session = Session(bank, progress, [qid], rng=rng)
+        order = session.choice_order
+        assert sorted(order) == list(range(n))
+        assert session.choice_order == order  # stable while the question is on screen
+        orders.add(order)
+        # The learner picks the choice shown at the key's position; the session is
+        # told the file's index, so the verdict and the record follow the shuffle.
+        position = order.index(min(q.correct_indices))
+        result = session.answer_mcq([order[position]])
+        assert result.correct
+        time.sleep(0.002)  # answers are keyed by (question, millisecond)
+    assert len(orders) > 3  # 12 draws of n! orders: a fixed order would give one
+    stored = [a.response for a in progress.answers()]
+    assert stored == [str(min(q.correct_indices))] * 12
+
+
+def test_shuffling_can_be_turned_off(bank: Bank, progress: Progress) -> None:
+    session = Session(bank, progress, ["gap-remedy"], shuffle_choices=False)
+    assert session.choice_order == tuple(range(len(session.question.choices)))

@@ -83,17 +83,18 @@ def test_mcq_keys_select_and_enter_submits_with_feedback(window, qtbot, ctx):
     assert panel.choice_buttons[0].isChecked() and not panel.choice_buttons[1].isChecked()
     assert page.primary_button.isEnabled()
     key(qtbot, page, K.Key_Return)
-    right = 0 in q.correct_indices
+    first = panel.rows[0].source  # key 1 is the first choice shown (choices are shuffled)
+    right = first in q.correct_indices
     assert panel.banner.isVisible()
     assert panel.banner.text().startswith("✓ Correct" if right else "✗ Not quite")
-    verdicts = [r.verdict.text() for r in panel.rows]
-    for i, text in enumerate(verdicts):
-        assert text.startswith("✓" if i in q.correct_indices else "✗")
-        assert panel.rows[i].explanation.isVisible()
+    for row in panel.rows:
+        assert row.verdict.text().startswith("✓" if row.source in q.correct_indices else "✗")
+        assert row.explanation.isVisible()
     assert panel.answer.isVisible()
-    # Recorded before the feedback was shown, exactly as chosen.
+    # Recorded before the feedback was shown, exactly as chosen, as the file's index.
     answers = ctx.progress.answers()
-    assert [(a.question_id, a.response, a.correct) for a in answers] == [(qid, "0", right)]
+    assert [(a.question_id, a.response, a.correct) for a in answers] == [
+        (qid, str(first), right)]
     assert page.primary_button.text().startswith("Finish")
     key(qtbot, page, K.Key_Enter)
     assert window.drill.currentWidget() is window.drill.summary
@@ -107,7 +108,7 @@ def test_mcq_by_mouse_clicking_a_row_and_submit(window, qtbot, ctx):
     page = window.drill.session_page
     panel = page.panel
     assert isinstance(panel, McqPanel)
-    click(qtbot, panel.rows[right])
+    click(qtbot, panel.row_for(right))
     assert panel.chosen() == [right]
     click(qtbot, page.primary_button)
     assert panel.banner.text().startswith("✓ Correct")
@@ -128,7 +129,7 @@ def test_multi_answer_uses_checkboxes_and_toggles(window, qtbot, ctx):
     key(qtbot, page, keys[0])  # toggles off again
     assert not panel.choice_buttons[0].isChecked()
     for i in sorted(q.correct_indices):
-        key(qtbot, page, keys[i])
+        key(qtbot, page, keys[panel.rows.index(panel.row_for(i))])
     assert panel.chosen() == sorted(q.correct_indices)
     key(qtbot, page, K.Key_Return)
     assert panel.banner.text().startswith("✓ Correct")
@@ -246,7 +247,7 @@ def test_summary_shows_score_topics_missed_and_drills_them_again(window, qtbot, 
             i for i in range(len(q.choices)) if i not in q.correct_indices)
         if n:
             wrong_ids.append(qid)
-        click(qtbot, panel.rows[pick])
+        click(qtbot, panel.row_for(pick))
         click(qtbot, page.primary_button)
         click(qtbot, page.primary_button)
     summary = window.drill.summary
@@ -301,7 +302,9 @@ def test_each_mcq_starts_fresh_though_its_rows_are_reused(window, qtbot, ctx):
         kind = QCheckBox if q.multi else QRadioButton
         visible = [r for r in panel.findChildren(type(panel.rows[0])) if r.isVisible()]
         assert visible == panel.rows and len(visible) == len(q.choices)
-        for row, choice in zip(panel.rows, q.choices, strict=True):
+        assert sorted(row.source for row in panel.rows) == list(range(len(q.choices)))
+        for row in panel.rows:
+            choice = q.choices[row.source]
             assert isinstance(row.indicator, kind)
             assert row.indicator.isEnabled() and not row.indicator.isChecked()
             assert not row.verdict.isVisible() and not row.explanation.isVisible()
@@ -313,7 +316,7 @@ def test_each_mcq_starts_fresh_though_its_rows_are_reused(window, qtbot, ctx):
         assert panel.instruction.isVisible()
         assert ("Select all that apply" in panel.instruction.text()) == q.multi
         click(qtbot, panel.rows[0])
-        assert panel.chosen() == [0]
+        assert panel.chosen() == [panel.rows[0].source]
         key(qtbot, page, K.Key_Return)
         assert panel.rows[0].verdict.isVisible() and panel.answer.isVisible()
         key(qtbot, page, K.Key_Return)
@@ -339,3 +342,25 @@ def test_submitting_keeps_the_reader_where_they_were(window, qtbot, ctx):
     qtbot.wait(50)
     assert page.panel.banner.isVisible()
     assert bar.value() == before
+
+
+def test_keys_follow_the_shuffled_order_and_history_keeps_the_file_index(window, qtbot, ctx):
+    qid = first_id(ctx.bank, single_mcq)
+    q = ctx.bank.question(qid)
+    keys = [K.Key_1, K.Key_2, K.Key_3, K.Key_4, K.Key_5, K.Key_6]
+    seen_orders = set()
+    for _ in range(8):
+        start(window, [qid])
+        page = window.drill.session_page
+        panel = page.panel
+        assert isinstance(panel, McqPanel)
+        order = tuple(r.source for r in panel.rows)
+        assert order == page.session.choice_order
+        seen_orders.add(order)
+        right = min(q.correct_indices)
+        key(qtbot, page, keys[order.index(right)])
+        key(qtbot, page, K.Key_Return)
+        assert panel.banner.text().startswith("✓ Correct")
+    assert len(seen_orders) > 1
+    assert {a.response for a in ctx.progress.answers()} == {str(min(q.correct_indices))}
+    assert all(a.correct for a in ctx.progress.answers())

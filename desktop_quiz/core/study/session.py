@@ -104,8 +104,13 @@ class Session:
     session_id: str = ""
     index: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
+    # Choices are shown in a fresh random order each time a question is shown, so
+    # a learner cannot answer a review by remembering "the second one".
+    shuffle_choices: bool = True
+    rng: random.Random = field(default_factory=random.Random)
     _started: float = 0.0
     _question: Question | None = None
+    _orders: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.session_id:
@@ -135,6 +140,19 @@ class Session:
         if self._question is None or self._question.id != self.ids[self.index]:
             self._question = self.bank.question(self.ids[self.index])
         return self._question
+
+    @property
+    def choice_order(self) -> tuple[int, ...]:
+        """Source indices of the current question's choices in the order shown.
+
+        Answers and history always use source indices; only the view uses positions.
+        """
+        if self.index not in self._orders:
+            order = list(range(len(self.question.choices)))
+            if self.shuffle_choices:
+                self.rng.shuffle(order)
+            self._orders[self.index] = tuple(order)
+        return self._orders[self.index]
 
     @property
     def outcome(self) -> Outcome:
