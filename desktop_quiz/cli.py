@@ -228,9 +228,12 @@ def _bank(args: argparse.Namespace) -> int:
         from desktop_quiz.core.study.grading import grade_recall
 
         seeds = args.seeds or paths.PACKAGE_DIR.parent.parent / "shared" / "seeds"
+        from desktop_quiz.core.bank.lint import length_figures
+
         findings = lint(bank, grade_recall, seeds if seeds.is_dir() else None)
         for finding in findings:
             print(finding)
+        print(f"MCQ length: {length_figures(bank)}", file=sys.stderr)
         print(f"{len(findings)} finding(s)" + ("" if seeds.is_dir() else
                                                "; source articles not found, originality "
                                                "not checked"), file=sys.stderr)

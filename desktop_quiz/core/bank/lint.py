@@ -3,8 +3,9 @@
 Validation (``bank check``) says whether a file can be built; these checks say
 whether the bank is good enough to ship:
 
-- counts: every topic at its v1 target with at least 8 questions of each kind
-  (``behavioral`` may be all free recall);
+- counts: every topic has at least :data:`MIN_PER_TOPIC` questions, with at least 8
+  of each kind (``behavioral`` may be all free recall);
+- MCQ length signal: the key is rarely the longest option (:func:`length_figures`);
 - self-consistency: each recall question's own model answer must hit all of its
   key points, or the ``accept:`` phrasings would fail good learners too;
 - no free points: restating the prompt must hit no key point, or a learner scores
@@ -45,6 +46,13 @@ class _GradedLike(Protocol):
 Grader = Callable[[Question, str], _GradedLike]
 
 MIN_PER_KIND = 8
+# Bank v2: every topic has at least this many questions (mcq + recall).
+MIN_PER_TOPIC = 40
+# Length signal limits (issue 13): a learner picking the longest option should
+# do little better than chance.
+MAX_LONGEST_SHARE = 0.30
+MAX_DOMINANT_SHARE = 0.05
+DOMINANT_RATIO = 1.5
 ALL_RECALL_TOPICS = {"behavioral"}
 OVERLAP_WORDS = 8
 _WORD_RE = re.compile(r"[a-z0-9]+")
@@ -64,6 +72,7 @@ class Finding:
 def lint(bank: Bank, grade_recall: Grader, seeds: Path | None = None) -> list[Finding]:
     return [*check_counts(bank), *check_recall_self_consistency(bank, grade_recall),
             *check_prompt_echo(bank, grade_recall), *check_mcq(bank),
+            *check_mcq_lengths(bank),
             *(check_overlap(bank, seeds) if seeds else [])]
 
 
@@ -74,8 +83,9 @@ def check_counts(bank: Bank) -> list[Finding]:
     out = []
     for t in bank.topics():
         c = stats["by_topic"][t.slug]
-        if c["total"] < t.v1:
-            out.append(Finding("", "counts", f"{t.slug}: {c['total']} questions < v1 {t.v1}"))
+        if c["mcq"] + c["recall"] < MIN_PER_TOPIC:
+            out.append(Finding("", "counts", f"{t.slug}: {c['mcq'] + c['recall']} questions "
+                               f"< {MIN_PER_TOPIC}"))
         kinds = ("recall",) if t.slug in ALL_RECALL_TOPICS else ("mcq", "recall")
         for kind in kinds:
             if c[kind] < MIN_PER_KIND:
@@ -133,6 +143,55 @@ def check_mcq(bank: Bank) -> list[Finding]:
             out.append(Finding("", "mcq", f"{n}/{total} single-answer questions have the "
                                f"correct choice in position {top + 1}"))
     return out
+
+
+@dataclass(frozen=True)
+class LengthFigures:
+    """How much an MCQ's option lengths give its key away (single-answer MCQs only)."""
+
+    single: int  # single-answer MCQs
+    longest: int  # ... whose key is strictly the longest option
+    dominant: int  # ... whose key is at least DOMINANT_RATIO × the next-longest option
+
+    @property
+    def longest_share(self) -> float:
+        return self.longest / self.single if self.single else 0.0
+
+    @property
+    def dominant_share(self) -> float:
+        return self.dominant / self.single if self.single else 0.0
+
+    def __str__(self) -> str:
+        return (f"key strictly longest in {self.longest}/{self.single} single-answer MCQs "
+                f"({self.longest_share:.1%}, limit {MAX_LONGEST_SHARE:.0%}); "
+                f"key >= {DOMINANT_RATIO}x the next-longest in {self.dominant} "
+                f"({self.dominant_share:.1%}, limit {MAX_DOMINANT_SHARE:.0%})")
+
+
+def length_figures(bank: Bank) -> LengthFigures:
+    """Option lengths are counted in characters of the choice text as written."""
+    single = longest = dominant = 0
+    for qid in bank.all_ids():
+        q = bank.question(qid)
+        if q.kind != "mcq" or q.multi:
+            continue
+        single += 1
+        key = next(i for i, c in enumerate(q.choices) if c.correct)
+        other = max(len(c.text) for i, c in enumerate(q.choices) if i != key)
+        if len(q.choices[key].text) > other:
+            longest += 1
+            if len(q.choices[key].text) >= DOMINANT_RATIO * other:
+                dominant += 1
+    return LengthFigures(single, longest, dominant)
+
+
+def check_mcq_lengths(bank: Bank) -> list[Finding]:
+    """Picking the longest option must not pay: bank-wide limits on the key's length."""
+    figures = length_figures(bank)
+    if (figures.longest_share > MAX_LONGEST_SHARE
+            or figures.dominant_share > MAX_DOMINANT_SHARE):
+        return [Finding("", "mcq-length", str(figures))]
+    return []
 
 
 def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
