@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop_quiz import __version__
 
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     hsub = h.add_subparsers(dest="history_command", metavar="ACTION", required=True)
     he = hsub.add_parser("export", help="write every answer to a CSV file")
     he.add_argument("file", type=Path)
+    he.add_argument("--force", action="store_true", help="overwrite an existing file")
     hi = hsub.add_parser("import", help="add answers from a CSV file (all or nothing)")
     hi.add_argument("file", type=Path)
     hi.add_argument("--skip-unknown", action="store_true",
@@ -168,7 +169,26 @@ def _dispatch(args: argparse.Namespace) -> int:
     handler = _COMMANDS.get(args.command)
     if handler is None:
         raise CliError(f"the '{args.command}' command is not available in this version")
+    if args.command in _DATA_COMMANDS:
+        data_dir = _data_dir()
+        if data_dir.exists() and not data_dir.is_dir():
+            raise CliError(f"--data-dir {data_dir} is a file, not a folder; pass a folder "
+                           "(it is created if missing)")
     return handler(args)
+
+
+# Commands that read or write the data folder.
+_DATA_COMMANDS = frozenset({"stats", "history", "demo", "data"})
+
+
+def _writer_lock(what: str) -> Any:
+    """The single-writer lock the app holds too; refused at once while it is taken."""
+    from desktop_quiz.core.progress.lock import DataLock, LockedError
+
+    try:
+        return DataLock(_data_dir(), f"desktop-quiz {what}").acquire()
+    except LockedError as exc:
+        raise CliError(str(exc)) from None
 
 
 # -- bank -----------------------------------------------------------------------
@@ -270,40 +290,59 @@ def _data(args: argparse.Namespace) -> int:
 
     data_dir = _data_dir()
     if args.data_command == "check":
-        status = backup.check(data_dir)
-        if status != "ok":
-            raise CliError(f"{data_dir / 'progress.sqlite'} is damaged: {status}. "
-                           "Run 'desktop-quiz data restore' to restore the newest good backup.")
-        backups = backup.list_backups(data_dir)
-        print(f"ok: {data_dir / 'progress.sqlite'} passes quick_check; "
-              f"{len(backups)} backup(s) in {backup.backup_dir(data_dir)}")
+        diagnosis = backup.diagnose(data_dir)
+        if not diagnosis.ok:
+            raise CliError(diagnosis.message + (f". What to do: {diagnosis.advice}"
+                                                if diagnosis.advice else ""))
+        print(diagnosis.message)
         return 0
     if args.data_command == "backup":
-        made = backup.backup_now(data_dir)
+        try:
+            made = backup.backup_now(data_dir)
+        except ValueError as exc:
+            raise CliError(f"{exc}; run 'desktop-quiz data check'") from None
+        except OSError as exc:
+            raise CliError(f"the backup could not be written: {exc.strerror or exc}") from None
         if made is None:
             raise CliError(f"nothing to back up yet in {data_dir}")
         print(f"backed up to {made}")
         return 0
-    candidates = [args.backup] if args.backup else backup.list_backups(data_dir)
-    if not candidates:
-        raise CliError(f"no backups in {backup.backup_dir(data_dir)}")
+    lock = _writer_lock("data restore")
+    try:
+        return _restore(data_dir, args.backup)
+    finally:
+        lock.release()
+
+
+def _restore(data_dir: Path, chosen: Path | None) -> int:
+    from desktop_quiz.core.progress import backup
+
+    if chosen is not None:
+        if not chosen.is_file():
+            raise CliError(f"{chosen}: no such backup file")
+        candidates = [chosen]
+    else:
+        candidates = [*backup.list_backups(data_dir)]
+        if not candidates:
+            raise CliError(f"no backups in {backup.backup_dir(data_dir)}")
     for candidate in candidates:
-        if not candidate.is_file():
-            raise CliError(f"{candidate}: no such backup")
         info = backup.describe(candidate)
         try:
             safety = backup.restore(data_dir, candidate)
         except ValueError as exc:
-            if args.backup:
+            if chosen is not None:
                 raise CliError(str(exc)) from None
             continue
+        except (OSError, backup.RecoveryError) as exc:
+            raise CliError(f"the restore failed and nothing was changed: {exc}") from None
         print(f"restored {candidate.name} ({info.answers} answers)"
-              + (f"; the previous state was saved as {safety.name}" if safety else ""))
+              + (f"; the previous state was kept as {safety}" if safety else ""))
         return 0
-    raise CliError("every backup is damaged; nothing was restored")
+    raise CliError("no backup is a valid progress database; nothing was restored")
 
 
 # -- progress: stats, history, demo -------------------------------------------------
+MAX_DEMO_DAYS = 3650
 def _context() -> AppContext:
     """The bank and the data folder, opened as the app opens them."""
     from desktop_quiz.core.context import AppContext
@@ -327,6 +366,9 @@ def _stats(args: argparse.Namespace) -> int:
         except ValueError:
             raise CliError(f"--as-of {args.as_of!r}: expected an ISO-8601 time with a "
                            "timezone, like 2025-03-01T18:00:00+00:00") from None
+        if not 2000 <= now.year <= 9000:
+            raise CliError(f"--as-of {args.as_of!r}: choose a time between the years 2000 "
+                           "and 9000")
     ctx = _context()
     try:
         if args.json:
@@ -341,10 +383,11 @@ def _stats(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     from desktop_quiz.core.progress import history
 
+    lock = _writer_lock("history import") if args.history_command == "import" else None
     ctx = _context()
     try:
         if args.history_command == "export":
-            count = history.export_csv(ctx.progress, args.file)
+            count = history.export_csv(ctx.progress, args.file, force=args.force)
             print(f"exported {count} answer{'s' if count != 1 else ''} to {args.file}")
             return 0
         report = history.import_into(ctx, args.file, skip_unknown=args.skip_unknown)
@@ -358,11 +401,16 @@ def _history(args: argparse.Namespace) -> int:
         return 1
     finally:
         ctx.close()
+        if lock is not None:
+            lock.release()
 
 
 def _demo(args: argparse.Namespace) -> int:
     from desktop_quiz.core.progress.demo import DemoError, fill_demo
 
+    if not 1 <= args.days <= MAX_DEMO_DAYS:
+        raise CliError(f"--days must be from 1 to {MAX_DEMO_DAYS}")
+    lock = _writer_lock("demo")
     ctx = _context()
     try:
         result = fill_demo(ctx, days=args.days, seed=args.seed)
@@ -370,6 +418,7 @@ def _demo(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     finally:
         ctx.close()
+        lock.release()
     print(f"wrote {result.answers} answers in {result.sessions} sessions on "
           f"{result.active_days} of {result.days} days to {ctx.data_dir}")
     print(f"weak topics by design: {', '.join(result.weak_topics)}")

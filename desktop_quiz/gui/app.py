@@ -2,7 +2,8 @@
 
 Start-up order (each step can fail with a clear dialog, never a traceback):
 
-1. the data folder must be writable; one running app per data folder (QLockFile);
+1. the data folder must be writable; one writer per data folder (the app and the
+   CLI share `core.progress.lock`);
 2. ``backup.check_and_recover`` repairs a damaged progress database from a backup;
 3. the bank opens on a worker thread (in a source checkout it is rebuilt first
    when ``questions/`` changed), with a busy screen if that takes a moment;
@@ -21,10 +22,13 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_quiz import APP_DISPLAY_NAME, APP_NAME, ORG_NAME
 from desktop_quiz.core import paths
+
+if TYPE_CHECKING:
+    from desktop_quiz.core.progress.lock import DataLock
 from desktop_quiz.core.bank.reader import Bank, BankError
 from desktop_quiz.core.progress.storage import StorageError
 from desktop_quiz.gui.qt import (
@@ -32,7 +36,6 @@ from desktop_quiz.gui.qt import (
     QGuiApplication,
     QIcon,
     QLabel,
-    QLockFile,
     QObject,
     QProgressBar,
     QSize,
@@ -45,7 +48,6 @@ from desktop_quiz.gui.qt import (
 )
 
 log = logging.getLogger("desktop_quiz")
-LOCK_FILE = "desktop-quiz.lock"
 LOG_FILE = "desktop-quiz.log"
 BUSY_DELAY_MS = 150  # show the busy screen only when loading is noticeably slow
 ICON_NAME = "desktop-quiz.svg"
@@ -202,24 +204,31 @@ def check_data_dir(data_dir: Path) -> None:
             "the app with --data-dir pointing to a folder you can write.") from None
 
 
-def acquire_lock(data_dir: Path) -> QLockFile:
-    lock = QLockFile(str(data_dir / LOCK_FILE))
-    lock.setStaleLockTime(0)  # a long session is not stale; a dead process is detected
-    if lock.tryLock(200):
-        return lock
-    pid, host, _app = lock.getLockInfo()
-    who = f" (process {pid}{' on ' + host if host else ''})" if pid else ""
-    raise StartupError(
-        f"{APP_DISPLAY_NAME} is already running",
-        f"{APP_DISPLAY_NAME} is already open with this data folder{who}. Switch to that "
-        f"window, or close it and start again.\n\nData folder: {data_dir}\n\nTo run a second "
-        "copy on purpose, start it with --data-dir pointing to a different folder.")
+def acquire_lock(data_dir: Path) -> DataLock:
+    """The data folder's single-writer lock, shared with the CLI's writing commands."""
+    from desktop_quiz.core.progress.lock import DataLock, LockedError
+
+    try:
+        return DataLock(data_dir, "the desktop-quiz app").acquire()
+    except LockedError as exc:
+        pid = exc.holder.get("pid")
+        what = str(exc.holder.get("what") or APP_DISPLAY_NAME)
+        who = f" ({what}, process {pid})" if pid else ""
+        raise StartupError(
+            f"{APP_DISPLAY_NAME} is already running",
+            f"{APP_DISPLAY_NAME} is already open with this data folder{who}. Switch to that "
+            f"window, or close it and start again.\n\nData folder: {data_dir}\n\nTo run a "
+            "second copy on purpose, start it with --data-dir pointing to a different "
+            "folder.") from None
 
 
 def recover(data_dir: Path) -> str | None:
     from desktop_quiz.core.progress import backup
 
-    return backup.check_and_recover(data_dir)
+    try:
+        return backup.check_and_recover(data_dir)
+    except backup.RecoveryError as exc:
+        raise StartupError("Your progress could not be repaired", str(exc)) from None
 
 
 class BankLoader(QThread):
@@ -303,7 +312,7 @@ class Startup(QObject):
         self.smoke_count = smoke_count
         self.delay_ms = delay_ms
         self.data_dir = paths.default_data_dir()
-        self.lock: QLockFile | None = None
+        self.lock: DataLock | None = None
         self.ctx: Any = None
         self.window: Any = None
         self.busy: BusyScreen | None = None
@@ -372,6 +381,16 @@ class Startup(QObject):
                       f"{exc}\n\nRestore a backup with 'desktop-quiz data restore', or move "
                       f"progress.sqlite out of {self.data_dir} to start fresh.")
             return
+        pending = len(self.ctx.progress.pending())
+        if pending:
+            saved = self.ctx.progress.retry_pending()
+            left = len(self.ctx.progress.pending())
+            self.messages.append((
+                "Answers saved late",
+                f"{pending} answer(s) could not be saved last time and were kept; "
+                + (f"{saved} new one(s) are now saved." if not left else
+                   f"they still cannot be saved and are kept in "
+                   f"{self.ctx.progress.pending_path}.")))
         self.window = MainWindow(self.ctx, remember_geometry=self.smoke_count is None)
         self.window.show()  # before closing the busy screen, or the app would quit
         if self.busy is not None:
@@ -416,7 +435,7 @@ class Startup(QObject):
             except Exception:
                 log.exception("automatic backup failed")
         if self.lock is not None:
-            self.lock.unlock()
+            self.lock.release()
 
 
 def _need_offscreen() -> bool:

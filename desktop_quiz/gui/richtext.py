@@ -18,6 +18,7 @@ from desktop_quiz.core.bank.reader import Bank
 from desktop_quiz.gui import theme
 from desktop_quiz.gui.qt import (
     QByteArray,
+    QDesktopServices,
     QEvent,
     QFont,
     QFontDatabase,
@@ -176,6 +177,7 @@ class RichView(QTextBrowser):
         self._html = ""
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._open_link)
         self.setReadOnly(True)
         flags = (Qt.TextInteractionFlag.TextSelectableByMouse if selectable
                  else Qt.TextInteractionFlag.NoTextInteraction)
@@ -213,13 +215,20 @@ class RichView(QTextBrowser):
         self._fit()
 
     def loadResource(self, type: int, url: QUrl | str) -> Any:
+        """Only the bank's own formula images; every other resource is refused.
+
+        QTextBrowser would otherwise read any local path an <img> or a style sheet
+        names (a device file, a secret), so nothing reaches the default loader.
+        """
         qurl = QUrl(url) if isinstance(url, str) else url
         if (type == QTextDocument.ResourceType.ImageResource.value
                 or type == QTextDocument.ResourceType.ImageResource) and qurl.scheme() == "math":
-            image = self.env.math_image(qurl.path(), self.devicePixelRatioF())
-            if image is not None:
-                return image
-        return super().loadResource(type, qurl)
+            return self.env.math_image(qurl.path(), self.devicePixelRatioF())
+        return None
+
+    def _open_link(self, url: QUrl) -> None:
+        if url.scheme() == "https":  # the sanitizer keeps no other links
+            QDesktopServices.openUrl(url)
 
     # -- sizing --------------------------------------------------------------------
     def _fit(self) -> None:

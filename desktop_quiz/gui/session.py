@@ -399,6 +399,12 @@ class SessionPage(QWidget):
 
     def _recorded(self) -> None:
         assert self.session is not None
+        if self.session.outcome.unsaved:
+            from desktop_quiz.gui.dialogs import notify
+
+            notify(self, "Your answer was not saved yet",
+                   f"{self.session.outcome.unsaved[:1].upper()}"
+                   f"{self.session.outcome.unsaved[1:]}.", error=True)
         self.ctx.hooks.progress_changed.fire()
         self.answered.emit(self.session.outcome.question_id)
 

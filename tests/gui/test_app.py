@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_quiz.gui.app import LOCK_FILE
-from desktop_quiz.gui.qt import QLockFile
+from desktop_quiz.core.progress.lock import DataLock
 from tests.conftest import ROOT, run_cli
 
 OFFSCREEN = {"QT_QPA_PLATFORM": "offscreen"}
@@ -54,13 +53,12 @@ def test_a_long_session_quits_without_a_crash(gui_bank, data_dir):
 
 
 def test_second_instance_is_refused(gui_bank, data_dir, qapp):
-    lock = QLockFile(str(data_dir / LOCK_FILE))
-    assert lock.tryLock(100)
+    lock = DataLock(data_dir, "another desktop-quiz").acquire()
     try:
         result = run_cli("--data-dir", str(data_dir), "--smoke-test", "--count", "1",
                          env=OFFSCREEN)
     finally:
-        lock.unlock()
+        lock.release()
     assert result.returncode == 1
     assert "already open with this data folder" in result.stderr
     assert "Traceback" not in result.stderr

@@ -52,8 +52,11 @@ STYLE_PROPERTIES = {
     "color", "background-color", "font-weight", "font-style", "vertical-align",
     "text-align", "text-decoration", "line-height",
 }
-# Only our own math images survive; links to the web are reduced to their text.
-URL_SCHEMES = {MATH_SCHEME}
+# Only our own math images and https links survive; any other URL (relative,
+# absolute path, //host, file:, data: from a file) is dropped with its attribute.
+URL_SCHEMES = {MATH_SCHEME, "https"}
+_OUR_IMAGE_RE = re.compile(rf"^{MATH_SCHEME}:[0-9a-f]{{8,64}}$")
+_HTTPS_RE = re.compile(r"^https://[^/\s]+(/\S*)?$", re.IGNORECASE)
 
 _MATH_RE = re.compile(
     r'<span class="arithmatex">\\\((?P<inline>.*?)\\\)</span>'
@@ -334,6 +337,15 @@ def pad_to_text_baseline(svg: str) -> str:
     return svg[:m.start()] + size + svg[m.end():]
 
 
+def _url_filter(element: str, attribute: str, value: str) -> str | None:
+    """Keep an image only if the builder made it, a link only if it is https."""
+    if element == "img" and attribute == "src":
+        return value if _OUR_IMAGE_RE.match(value) else None
+    if element == "a" and attribute == "href":
+        return value if _HTTPS_RE.match(value) else None
+    return value
+
+
 def sanitize(raw: str) -> str:
     """Clean HTML against the renderer's allowlist."""
     return nh3.clean(
@@ -342,6 +354,7 @@ def sanitize(raw: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         filter_style_properties=STYLE_PROPERTIES,
+        attribute_filter=_url_filter,
         link_rel=None,
         strip_comments=True,
     )

@@ -86,7 +86,7 @@ def load_topics(source: Path) -> tuple[list[Topic], list[Problem]]:
     if not path.is_file():
         return [], [Problem(rel, 1, "topics.yaml is missing")]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
         return [], [Problem(rel, line, f"invalid YAML: {exc}")]
@@ -173,9 +173,17 @@ def parse_file(path: Path, known_topics: Iterable[str]) -> tuple[Question | None
     if topic not in set(known_topics):
         problem(1, f"unknown topic {topic!r}: the folder must be a slug from topics.yaml")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problem(1, f"file is {size // 1024} KB; a question file may be at most "
+                    f"{MAX_FILE_BYTES // 1024} KB")
+            return None, problems
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         problem(1, f"not valid UTF-8 ({exc.reason})")
+        return None, problems
+    except OSError as exc:
+        problem(1, f"cannot be read ({exc.strerror or exc})")
         return None, problems
     lines = text.splitlines()
 
@@ -194,6 +202,10 @@ def parse_file(path: Path, known_topics: Iterable[str]) -> tuple[Question | None
         problem(front.get("_line_tags", 1), f"tags must be a list of lowercase slugs, not {tags!r}")
         tags = []
 
+    before = len(problems)
+    _markup_problems(lines, body_start, problem)
+    if len(problems) > before:
+        return None, problems
     sections = _sections(lines, body_start, problem)
     if kind in KINDS:
         for name in REQUIRED[kind]:
@@ -236,6 +248,74 @@ def parse_file(path: Path, known_topics: Iterable[str]) -> tuple[Question | None
     )
 
 
+# Limits that keep a hostile or broken file from exhausting the builder: each is
+# reported as path:line in well under a second.
+MAX_FILE_BYTES = 256 * 1024
+MAX_FRONT_MATTER_BYTES = 4 * 1024
+MAX_NESTING = 16  # brackets in a paragraph, YAML flow collections, list/quote levels
+_HTML_RE = re.compile(r"<!--|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_INLINE_CODE_RE = re.compile(r"(`+).+?\1")
+_INLINE_MATH_RE = re.compile(r"(?<!\\)\$[^$]+\$")
+_LIST_DEPTH_RE = re.compile(r"^(\s*)((?:(?:>|[-*+]|\d{1,9}[.)])[ \t]+)*)")
+
+
+def safe_yaml(text: str) -> object:
+    """``yaml.safe_load`` without aliases (no billion laughs) and with bounded nesting."""
+    import yaml
+
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    if deepest > MAX_NESTING:
+        raise yaml.YAMLError(f"nested {deepest} levels deep (at most {MAX_NESTING})")
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "YAML aliases (*name) are not allowed", event.start_mark)
+            return super().compose_node(parent, index)
+
+    return yaml.load(text, Loader=NoAliasLoader)
+
+
+def _markup_problems(lines: list[str], start: int, problem) -> None:  # type: ignore[no-untyped-def]
+    """Raw HTML and runaway nesting in the Markdown body (outside code fences)."""
+    depth = 0
+    for number, line in _outside_fences(lines, start):
+        if number < 0:
+            continue
+        if not line.strip():
+            depth = 0  # brackets only pair up within a paragraph
+            continue
+        plain = _INLINE_MATH_RE.sub("", _INLINE_CODE_RE.sub("", line))
+        m = _HTML_RE.search(plain)
+        if m and not m.group(0).lower().startswith(("<http:", "<https:")):
+            problem(number, f"raw HTML {m.group(0)[:40]!r} is not allowed; use Markdown")
+        for ch in plain:
+            if ch == "[":
+                depth += 1
+                if depth > MAX_NESTING:
+                    problem(number, f"brackets nested more than {MAX_NESTING} deep")
+                    return
+            elif ch == "]":
+                depth = max(0, depth - 1)
+        lm = _LIST_DEPTH_RE.match(line + " ")
+        if lm:
+            indent = len(lm.group(1).expandtabs(4))
+            # "- - - x", "> > x" and ">>>x" all nest on one line
+            quotes = len(line) - len(line.lstrip(" \t>")) - len(lm.group(1))
+            markers = len(lm.group(2).split()) + max(0, quotes)
+            if indent // 2 + markers > MAX_NESTING:
+                problem(number, f"lists or quotes nested more than {MAX_NESTING} levels deep")
+                return
+
+
 def _front_matter(lines: list[str], problem) -> tuple[dict, int]:  # type: ignore[no-untyped-def]
     import yaml
 
@@ -247,8 +327,12 @@ def _front_matter(lines: list[str], problem) -> tuple[dict, int]:  # type: ignor
     except StopIteration:
         problem(1, "front matter is not closed by a '---' line")
         return {}, len(lines)
+    raw = "\n".join(lines[1:end])
+    if len(raw.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        problem(2, f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KB")
+        return {}, end + 1
     try:
-        data = yaml.safe_load("\n".join(lines[1:end])) or {}
+        data = safe_yaml(raw) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem((mark.line + 2) if mark else 2, f"invalid YAML front matter: {exc}")

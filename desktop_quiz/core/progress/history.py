@@ -19,9 +19,10 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 HEADER = ("answered_at", "question_id", "kind", "correct", "score", "rating", "duration_ms",
           "mode")
 FUTURE_SLACK = timedelta(days=1)  # clocks differ between computers; beyond this is an error
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)  # no learner answered before this
+MAX_DURATION_MS = 86_400_000
 
 
 class HistoryError(Exception):
@@ -51,6 +54,7 @@ class ImportReport:
     already: int  # rows that were stored before (same question and time)
     skipped: int = 0  # rows of unknown questions left out (--skip-unknown)
     unknown: list[str] = field(default_factory=list)  # those question ids
+    safety: Path | None = None  # the copy of the database made before importing
 
     def summary(self) -> str:
         text = f"imported {self.added} answer{'s' if self.added != 1 else ''}"
@@ -60,13 +64,27 @@ class ImportReport:
             text += (f"; skipped {self.skipped} row{'s' if self.skipped != 1 else ''} of "
                      f"{len(self.unknown)} unknown question{'s' if len(self.unknown) != 1 else ''}"
                      f" ({', '.join(self.unknown[:5])}{', …' if len(self.unknown) > 5 else ''})")
+        if self.safety is not None and self.added:
+            text += f"; the previous state was kept as {self.safety}"
         return text
 
 
 # -- export ---------------------------------------------------------------------------
-def export_csv(progress: Progress, path: Path) -> int:
-    """Write every answer, oldest first, to ``path`` (atomically); returns the count."""
+def export_csv(progress: Progress, path: Path, force: bool = False) -> int:
+    """Write every answer, oldest first, to ``path`` (atomically); returns the count.
+
+    Never writes inside the data folder, and never over an existing file unless
+    ``force``.
+    """
     path = Path(path)
+    target = path.resolve()
+    if target == progress.data_dir.resolve() or progress.data_dir.resolve() in target.parents:
+        raise HistoryError([f"{path}: is inside the data folder {progress.data_dir}; "
+                            "export somewhere else"])
+    if path.is_dir():
+        raise HistoryError([f"{path}: is a folder; give a file name"])
+    if path.exists() and not force:
+        raise HistoryError([f"{path}: already exists; use --force to overwrite it"])
     tmp = path.with_name(f".{path.name}.tmp")
     count = 0
     try:
@@ -129,7 +147,10 @@ def _parse(fields: list[str], now: datetime) -> tuple[Answer | None, list[str]]:
         answered_at = parse_time(when)
         if answered_at > now + FUTURE_SLACK:
             problems.append(f"answered_at {when!r} is in the future")
-    except ValueError:
+        elif answered_at < EARLIEST:
+            problems.append(f"answered_at {when!r} is before {EARLIEST.year}")
+            answered_at = None
+    except (ValueError, OverflowError):
         problems.append(f"answered_at {when!r} is not an ISO-8601 time with a timezone "
                         "(like 2025-03-01T18:04:05+00:00)")
     if not ID_RE.match(qid):
@@ -149,8 +170,9 @@ def _parse(fields: list[str], now: datetime) -> tuple[Answer | None, list[str]]:
     elif correct in ("0", "1") and (correct == "1") != (rating != "1"):
         problems.append(f"correct is {correct} but rating is {rating}: an answer is correct "
                         "exactly when its rating is 2-4")
-    if not duration.isdigit():
-        problems.append(f"duration_ms {duration!r} must be a whole number of milliseconds")
+    if not (re.fullmatch(r"[0-9]{1,9}", duration) and int(duration) <= MAX_DURATION_MS):
+        problems.append(f"duration_ms {duration!r} must be a whole number of milliseconds "
+                        f"from 0 to {MAX_DURATION_MS} (one day)")
     if mode not in MODES:
         problems.append(f"mode {mode!r} must be one of {', '.join(MODES)}")
     if problems or answered_at is None:
@@ -214,7 +236,11 @@ def read_csv(path: Path, known: Container[str] | None = None,
 def import_csv(progress: Progress, path: Path, known: Container[str] | None = None,
                skip_unknown: bool = False) -> ImportReport:
     """Check ``path`` completely, then add its answers in one transaction."""
+    from desktop_quiz.core.progress.backup import safety_copy
+
     answers, report = read_csv(path, known, skip_unknown)
+    if answers:
+        report.safety = safety_copy(progress.data_dir)
     report.added = progress.import_answers(answers)
     report.already = len(answers) - report.added
     return report

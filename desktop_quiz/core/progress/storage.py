@@ -15,18 +15,32 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
+from typing import Any
 
 from desktop_quiz.core.progress.scheduling import Scheduling
 
 PROGRESS_FILE = "progress.sqlite"
+# Answers that could not be committed (the database was locked or failing): kept
+# here, flushed to disk, and stored on the next successful write or start.
+PENDING_FILE = "pending-answers.jsonl"
 MODES = ("drill", "mock", "review")
+# ``PRAGMA application_id`` of every progress database ("DQZ1"): tells ours from any
+# other SQLite file. Files from before it was set have 0 and are recognised by schema.
+APPLICATION_ID = 0x44515A31
+# Tables a readable progress database must have, with columns every version has.
+REQUIRED_COLUMNS = {
+    "answers": {"question_id", "kind", "answered_at", "correct", "score", "rating",
+                "duration_ms", "mode", "session_id"},
+    "cards": {"question_id", "card", "due"},
+}
 
 # Forward-only migrations: MIGRATIONS[i] upgrades user_version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (
@@ -77,6 +91,10 @@ class StorageError(Exception):
     """The progress database cannot be used; the message says why."""
 
 
+class AnswerNotSaved(StorageError):
+    """An answer could not be committed; it was kept in the pending file for a retry."""
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -105,7 +123,10 @@ def parse_time(text: str) -> datetime:
     dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if dt.tzinfo is None:
         raise ValueError(f"time {text!r} has no timezone")
-    return dt.astimezone(timezone.utc)
+    try:
+        return dt.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+05:00 falls before year 1 in UTC
+        raise ValueError(f"time {text!r} is out of range") from None
 
 
 @dataclass(frozen=True)
@@ -122,6 +143,20 @@ class Answer:
     mode: str = "drill"
     session_id: str = ""
     response: str = ""
+
+
+def answer_to_json(a: Answer) -> dict[str, object]:
+    return {"question_id": a.question_id, "kind": a.kind, "answered_at": iso(a.answered_at),
+            "correct": a.correct, "score": a.score, "rating": a.rating,
+            "duration_ms": a.duration_ms, "mode": a.mode, "session_id": a.session_id,
+            "response": a.response}
+
+
+def answer_from_json(d: dict[str, Any]) -> Answer:
+    return Answer(str(d["question_id"]), str(d["kind"]), parse_time(str(d["answered_at"])),
+                  bool(d["correct"]), float(d["score"]), int(d["rating"]),
+                  int(d["duration_ms"]), str(d["mode"]), str(d["session_id"]),
+                  str(d.get("response", "")))
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -163,7 +198,10 @@ def _open(path: Path) -> tuple[sqlite3.Connection, int]:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
-    return conn, migrate(conn)
+    started = migrate(conn)
+    if int(conn.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    return conn, started
 
 
 def quick_check(path: Path) -> str:
@@ -181,12 +219,80 @@ def quick_check(path: Path) -> str:
     return "ok" if text == "ok" else text
 
 
+@dataclass(frozen=True)
+class Health:
+    """What a file is, as a progress database. ``kind`` is one of:
+
+    ``missing``, ``ok``, ``not-a-file`` (a folder or device), ``unreadable`` (no
+    permission), ``empty`` (zero bytes), ``not-sqlite``, ``foreign`` (SQLite, but
+    not a desktop-quiz database), ``newer`` (a later schema), ``damaged``.
+    """
+
+    kind: str
+    detail: str = ""
+    answers: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == "ok"
+
+    def __str__(self) -> str:
+        return self.kind + (f" ({self.detail})" if self.detail else "")
+
+
+def inspect(path: Path) -> Health:
+    """Is ``path`` a readable progress database of ours? Never raises, never writes."""
+    path = Path(path)
+    try:
+        if not path.exists():
+            return Health("missing")
+        if not path.is_file():
+            return Health("not-a-file", "it is a folder or a device, not a file")
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(100)
+    except OSError as exc:
+        return Health("unreadable", exc.strerror or str(exc))
+    if size == 0:
+        return Health("empty", "the file has zero bytes")
+    if not head.startswith(b"SQLite format 3\0"):
+        return Health("not-sqlite", "the file is not an SQLite database")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return Health("unreadable", str(exc))
+    try:
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if app_id not in (0, APPLICATION_ID):
+            return Health("foreign", f"application id {app_id:#x} is another program's")
+        if version > SCHEMA_VERSION:
+            return Health("newer", f"schema {version}; this version knows {SCHEMA_VERSION}")
+        for table, needed in REQUIRED_COLUMNS.items():
+            cols = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+            if not needed <= cols:
+                return Health("foreign", f"no '{table}' table of ours")
+        if version < 1:
+            return Health("foreign", "no desktop-quiz schema version")
+        checked = "; ".join(str(r[0]) for r in conn.execute("PRAGMA quick_check"))
+        if checked != "ok":
+            return Health("damaged", checked[:300])
+        n = int(conn.execute("SELECT count(*) FROM answers").fetchone()[0])
+        conn.execute("SELECT count(*) FROM cards").fetchone()
+        return Health("ok", answers=n)
+    except sqlite3.DatabaseError as exc:
+        return Health("damaged", str(exc))
+    finally:
+        conn.close()
+
+
 class Progress:
     """The progress store. Thread-safe enough for one writer thread (the GUI's)."""
 
-    def __init__(self, data_dir: Path, scheduling: Scheduling | None = None):
+    def __init__(self, data_dir: Path, scheduling: Scheduling | None = None,
+                 db_file: str = PROGRESS_FILE):
         self.data_dir = Path(data_dir)
-        self.path = self.data_dir / PROGRESS_FILE
+        self.path = self.data_dir / db_file
         self.scheduling = scheduling or Scheduling()
         try:
             self.db, started_at = _open(self.path)
@@ -223,9 +329,77 @@ class Progress:
 
     # -- answers ------------------------------------------------------------------
     def record(self, answer: Answer) -> int:
-        """Store one answer and update its card, in one committed transaction."""
+        """Store one answer and update its card, in one committed transaction.
+
+        If the database refuses the write (locked for longer than the busy timeout,
+        a disk error), the answer is appended to :data:`PENDING_FILE` and
+        :class:`AnswerNotSaved` is raised: it is stored by a later :meth:`record` or
+        the next start, never dropped.
+        """
         if answer.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
+        try:
+            rowid = self._record(answer)
+        except sqlite3.Error as exc:
+            self._keep_pending(answer)
+            raise AnswerNotSaved(
+                f"your answer could not be saved yet ({exc}); it was kept and will be "
+                "saved as soon as the database accepts writes") from None
+        if self.pending_path.exists():
+            self.retry_pending()
+        return rowid
+
+    @property
+    def pending_path(self) -> Path:
+        return self.data_dir / PENDING_FILE
+
+    def _keep_pending(self, answer: Answer) -> None:
+        line = json.dumps({**answer_to_json(answer)}, sort_keys=True) + "\n"
+        with self.pending_path.open("a", encoding="utf-8") as f:
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
+
+    def pending(self) -> list[Answer]:
+        """Answers kept in the pending file (unreadable lines are left in the file)."""
+        try:
+            text = self.pending_path.read_text(encoding="utf-8")
+        except OSError:
+            return []
+        out = []
+        for line in text.splitlines():
+            try:
+                out.append(answer_from_json(json.loads(line)))
+            except (ValueError, KeyError, TypeError):
+                continue
+        return out
+
+    def retry_pending(self) -> int:
+        """Store the pending answers (idempotent); returns how many were new."""
+        rows = self.pending()
+        if not rows:
+            return 0
+        try:
+            added = self.import_answers(rows)
+        except sqlite3.Error:
+            return 0
+        self.pending_path.unlink(missing_ok=True)
+        return added
+
+    def amend_pending(self, question_id: str, answered_at: datetime, rating: int) -> None:
+        """Change the rating of an answer that is still pending."""
+        rows = self.pending()
+        lines = []
+        for a in rows:
+            if a.question_id == question_id and a.answered_at == answered_at:
+                a = replace(a, rating=rating,
+                            correct=rating > 1 if a.kind == "recall" else a.correct)
+            lines.append(json.dumps(answer_to_json(a), sort_keys=True))
+        tmp = self.pending_path.with_suffix(".tmp")
+        tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        os.replace(tmp, self.pending_path)
+
+    def _record(self, answer: Answer) -> int:
         with self.transaction() as db:
             card = self._card_row(answer.question_id)
             last = card["last_review"] if card else None

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from desktop_quiz.core.bank.reader import Bank, Filter
 from desktop_quiz.core.model import Question
-from desktop_quiz.core.progress.storage import Answer, Progress, utcnow
+from desktop_quiz.core.progress.storage import Answer, AnswerNotSaved, Progress, utcnow
 from desktop_quiz.core.study.grading import (
     McqResult,
     Rating,
@@ -89,6 +89,8 @@ class Outcome:
     response: str = ""
     recall: RecallResult | None = None
     mcq: McqResult | None = None
+    answered_at: datetime | None = None
+    unsaved: str = ""  # why the answer is not in the database yet (kept in the pending file)
 
 
 @dataclass
@@ -223,15 +225,23 @@ class Session:
         if o.status != "answered":
             raise RuntimeError("rate() comes after check_recall() or give_up()")
         if rating != o.rating:
-            self.progress.amend_rating(o.answer_id, rating)
+            if o.unsaved and o.answered_at is not None:
+                self.progress.amend_pending(o.question_id, o.answered_at, rating)
+            else:
+                self.progress.amend_rating(o.answer_id, rating)
             o.rating, o.correct = rating, rating > Rating.AGAIN
 
     def _record(self, o: Outcome, duration_ms: int) -> None:
         o.duration_ms = duration_ms
-        o.answer_id = self.progress.record(Answer(
-            question_id=o.question_id, kind=o.kind, answered_at=utcnow(), correct=o.correct,
-            score=o.score, rating=o.rating, duration_ms=duration_ms, mode=self.mode,
-            session_id=self.session_id, response=o.response))
+        o.answered_at = utcnow()
+        o.unsaved = ""
+        try:
+            o.answer_id = self.progress.record(Answer(
+                question_id=o.question_id, kind=o.kind, answered_at=o.answered_at,
+                correct=o.correct, score=o.score, rating=o.rating, duration_ms=duration_ms,
+                mode=self.mode, session_id=self.session_id, response=o.response))
+        except AnswerNotSaved as exc:
+            o.unsaved = str(exc)  # kept in the pending file; the view tells the learner
         o.status = "answered"
 
     # -- summary ----------------------------------------------------------------
