@@ -171,6 +171,11 @@ def test_cli_build_check_stats_and_dump(fixture_source: Path, tmp_path: Path) ->
         "by_topic": {"alpha": {"mcq": 1, "recall": 1, "total": 2},
                      "beta": {"mcq": 1, "recall": 1, "total": 2}},
     }
+    table = run_cli("bank", "stats", "--bank", str(out)).stdout
+    titles = [line.split("  ")[0] for line in table.splitlines()[1:3]]
+    assert titles == ["Alpha topic", "Beta topic"]  # titles, not slugs
+    assert "easy 1 (25%), medium 2 (50%), hard 1 (25%)" in table
+    assert "at least 40 questions: 2 below" in table and " v1" not in table
     dump = json.loads(run_cli("bank", "dump", "--json", "--bank", str(out)).stdout)
     assert [d["id"] for d in dump] == ["gap-remedy", "l1-vs-l2", "bias-definition",
                                        "pick-metrics"]
