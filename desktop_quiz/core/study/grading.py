@@ -1,86 +1,319 @@
 """Grade answers: exact-set MCQ grading and key-point coverage for free recall.
 
-Recall checking is deliberately forgiving in form and strict in content. Text is
-lower-cased, split into words, stop words are dropped and every word is stemmed
-(PyStemmer's English Snowball stemmer), so "regularizing" meets
-"regularization". A key point is *hit* when any of its phrasings has all of its
-words in the answer within a short window; words of five letters or more also
-match with a small typo (rapidfuzz ratio ≥ 85), and a phrase word may match two
-joined answer words ("mini batch" ↔ "minibatch") or the reverse.
-The checker only *suggests* a rating; the learner has the last word.
+Recall checking is forgiving in form and strict in content.
+
+- **Form.** Text is normalised (:func:`desktop_quiz.core.text.normalize`: NFKC, accents,
+  curly quotes, math symbols, Greek letters and superscripts as words, number words as
+  numbers), split into words and stemmed. Numbers compare as numbers within the
+  precision written (0.667 ~ 0.67, 1/3 ~ 0.33). Words of five letters or more also
+  match with a small typo (rapidfuzz ratio ≥ 85), never across an antonym prefix
+  (labeled/unlabeled, dependent/independent). A phrase word may match two joined
+  answer words ("mini batch" ↔ "minibatch"). A reviewed synonym table
+  (``synonyms.txt``) gives every phrasing its interchangeable forms.
+- **Content.** A key point is *hit* when one of its phrasings has all of its words in
+  one sentence of the answer, close together, with the same polarity: a phrasing
+  inside a negation ("not", "never", "without", "doesn't", "… is unnecessary")
+  does not count, and one of the point's ``reject:`` phrasings vetoes the point.
+  Phrasings with no word of two letters or more cannot decide a point.
+- **Gaming.** An answer that is a list of terms without a verb, or one over
+  :data:`LONG_FACTOR` times as long as the model answer, is suggested Hard at best,
+  with the reason given.
+
+The checker only *suggests* a rating; the learner can flip any point and has the last
+word on the rating.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
-from desktop_quiz.core.model import Question, Rating
+from desktop_quiz.core.model import KeyPoint, Question, Rating
 from desktop_quiz.core.progress.scheduling import easy_threshold_seconds
-from desktop_quiz.core.text import stem, stemmer
+from desktop_quiz.core.text import (
+    SENTENCE_END,
+    STOP_WORDS,
+    Word,
+    numbers_match,
+    stem,
+    words,
+)
 
-__all__ = ["Rating", "easy_threshold_seconds", "stem"]  # re-exported for callers
+__all__ = ["STOP_WORDS", "Rating", "easy_threshold_seconds", "stem"]  # re-exported
 
-
-STOP_WORDS = frozenset(
-    """
-    a an the of to in on for and or but is are was were be been being it its this that
-    these those with as by at from into than then so such can could would should will
-    may might must do does did doing have has had having very more most which who whom
-    what when where why how i you we they he she them our your their there here about
-    over under also just only each any all both some own same other if because while
-    until up down out off again further once
-    """.split()  # noqa: SIM905 - a word list reads better as prose
-)  # "not", "no" and "nor" are kept on purpose: they change what a phrase means
 FUZZY_MIN_LEN = 5
 FUZZY_MIN_SCORE = 85.0
 WINDOW_SLACK = 4  # extra words allowed between the words of one phrase
 # Coverage → suggested rating. Full coverage suggests Easy, most points Good,
 # about half Hard, little Again.
 RATING_THRESHOLDS = ((1.0, Rating.EASY), (0.7, Rating.GOOD), (0.4, Rating.HARD))
+LONG_FACTOR = 3.0  # an answer this many times longer than the model answer is padded
+LIST_MIN_WORDS = 5  # shorter answers are too short to call a list of terms
+ANTONYM_PREFIXES = ("non", "un", "in", "im", "dis", "ir", "il", "a", "anti", "de")
 
-_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_SLASHED_LETTERS_RE = re.compile(r"\b([a-z])/([a-z])\b")
+# Negation. A cue negates the words after it up to the end of its clause (at most
+# NEGATION_REACH words); a postfix cue ("X is unnecessary") negates its clause back
+# to the start. "not only", "no matter" and friends are not negations.
+NEGATION_CUES = frozenset({"not", "no", "never", "without", "none", "nor", "neither",
+                           "cannot", "nothing", "lack", "lacks", "lacking", "instead",
+                           "rather", "fails", "fail", "hardly"})
+NOT_NEGATIONS = frozenset({("not", "only"), ("not", "just"), ("no", "matter"),
+                           ("no", "doubt"), ("not", "merely"), ("rather", "large"),
+                           ("fail", "safe")})
+POSTFIX_CUES = frozenset({"unnecessary", "unneeded", "needless", "irrelevant", "pointless",
+                          "useless", "unimportant", "optional", "overrated", "redundant"})
+# After "not": "X is not needed" negates X too, not only "needed".
+BACKWARD_AFTER_NOT = frozenset({"need", "requir", "necessari", "necessary", "import",
+                                "matter", "true", "help", "use", "relev", "case", "correct",
+                                "right", "enough", "essenti"})
+AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "do", "does", "did", "can",
+                         "could", "should", "would", "will", "must", "need", "has", "have",
+                         "had", "may", "might", "shall"})
+SCOPE_BREAKERS = frozenset({"but", "however", "whereas", "while", "although", "though",
+                            "yet", "so", "because", "which", "unlike", "except", "then",
+                            "therefore", "thus", "since", "whereby"})
+NEGATION_REACH = 8
+
+# A rough verb lexicon for the list-of-terms check: auxiliaries and modals, and the
+# stems of verbs common in technical explanations. Any of them, or a word ending in
+# -ing/-ed, counts as a verb.
+VERBS = frozenset(stem(w) for w in """
+    is are was were be been being am isn aren has have had do does did can could will
+    would should shall may might must need needs let lets make makes take takes give gives
+    get gets use uses mean means help helps keep keeps become becomes go goes come comes
+    add adds reduce reduces increase increases decrease decreases lower lowers raise raises
+    cause causes lead leads avoid avoids prevent prevents allow allows require requires
+    depend depends measure measures compute computes estimate estimates predict predicts
+    learn learns train trains fit fits model models sample samples split splits compare
+    compares choose chooses pick picks set sets change changes grow grows shrink shrinks
+    drop drops remove removes push pushes pull pulls work works fail fails tend tends
+    stay stays scale scales handle handles capture captures treat treats assume assumes
+    run runs check checks test tests tell tells show shows say says find finds look looks
+    see sees try tries want wants know knows think thinks stop stops start starts move
+    moves map maps turn turns call calls apply applies produce produces return returns
+    minimize minimizes maximize maximizes optimize optimizes penalize penalizes converge
+    converges explode explodes vanish vanishes overfit overfits underfit underfits
+    generalize generalizes memorize memorizes encode encodes decode decodes store stores
+    serve serves deploy deploys monitor monitors detect detects ensure ensures
+""".split())  # noqa: SIM905
+
+
+# Opposite directions. When the sentence that makes a point uses only the opposite
+# of the point's own direction words ("a larger learning rate" for "a smaller
+# learning rate"), the point is contradicted, not made.
+OPPOSITES = tuple(
+    (frozenset(stem(w) for w in up.split()), frozenset(stem(w) for w in down.split()))
+    for up, down in (
+        ("increase increases increasing higher highest larger largest bigger biggest more "
+         "most greater greatest grow grows raise raises rise rises maximum maximize maximise "
+         "longer exceed exceeds", "decrease decreases decreasing lower lowest "
+         "smaller smallest fewer fewest less least shrink shrinks reduce reduces drop drops "
+         "minimum minimize minimise shorter"),
+        ("faster quicker", "slower"),
+        ("overestimate overestimates", "underestimate underestimates"),
+        ("overfit overfits overfitting", "underfit underfits underfitting"),
+        ("sparse sparsity", "dense"),
+        ("deterministic", "stochastic"),
+        ("parallel parallelizable", "sequential sequentially"),
+    ))
+
+
+# -- synonyms -----------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """The reviewed synonym table (``synonyms.txt``), as groups of stem sequences."""
+    text = resources.files("desktop_quiz.core.study").joinpath("synonyms.txt").read_text(
+        encoding="utf-8")
+    groups = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "|" not in line:
+            continue
+        members = []
+        for member in line.split("|"):
+            stems = tuple(w.stem for w in _content(member))
+            if stems and stems not in members:
+                members.append(stems)
+        if len(members) > 1:
+            groups.append(tuple(members))
+    return tuple(groups)
+
+
+@lru_cache(maxsize=1)
+def _synonym_index() -> dict[str, list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]]:
+    """First stem of a member → (member, its group)."""
+    index: dict[str, list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]] = {}
+    for group in synonym_groups():
+        for member in group:
+            index.setdefault(member[0], []).append((member, group))
+    return index
+
+
+MAX_VARIANTS = 12
+
+
+def _variants(stems: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """``stems`` with each synonym-table member replaced by the other members of its group."""
+    out = [stems]
+    index = _synonym_index()
+    for i, s in enumerate(stems):
+        for member, group in index.get(s, ()):
+            if stems[i:i + len(member)] != member:
+                continue
+            for other in group:
+                if other != member:
+                    out.append(stems[:i] + other + stems[i + len(member):])
+                if len(out) >= MAX_VARIANTS:
+                    return out
+    return out
+
+
+# -- phrases --------------------------------------------------------------------------
+def _content(text: str) -> list[Word]:
+    return [w for w in words(text) if not w.stop and not w.punct]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """An accepted (or rejected) phrasing, ready to match."""
+
+    text: str
+    words: tuple[Word, ...]  # content words, negation cues removed
+    negated: bool  # the phrasing itself is a negation ("no leakage")
+
+    @property
+    def usable(self) -> bool:
+        """False for phrasings that are only single letters or digits ("z", "0")."""
+        return any(len(w.word) >= 2 or (w.number is not None and len(w.word) >= 2)
+                   for w in self.words)
+
+
+@lru_cache(maxsize=20_000)
+def phrase(text: str) -> tuple[Phrase, ...]:
+    """A phrasing and its synonym variants."""
+    content = _content(text)
+    negated = any(w.word in NEGATION_CUES for w in content)
+    content = [w for w in content if w.word not in NEGATION_CUES]
+    by_stem = {w.stem: w for w in content}
+    out = []
+    for stems in _variants(tuple(w.stem for w in content)):
+        ws = tuple(by_stem.get(s) or Word(s, s, 0, 0) for s in stems)
+        out.append(Phrase(text, ws, negated))
+    return tuple(out)
+
+
+# -- answers --------------------------------------------------------------------------
+@dataclass
+class Answer:
+    """An answer read once for matching: its words, their clauses and negation."""
+
+    text: str
+    all: list[Word]
+    content: list[Word]
+    negated: list[bool]  # per content word: inside a negation scope
+    sentence: list[int]  # per content word
+    by_stem: dict[str, list[int]]
+    numbers: list[int]
+    verbs: int
+    fuzzy_cache: dict[str, list[int]] = field(default_factory=dict)
+    joined: dict[str, list[int]] = field(default_factory=dict)
+    all_negated: list[bool] = field(default_factory=list)
+    all_sentence: list[int] = field(default_factory=list)
+
+    content_at: list[int] = field(default_factory=list)  # content index → index in all
+
+    def clause_of(self, indices: Sequence[int]) -> list[tuple[str, bool, str]]:
+        """(stem, negated, word) of the words in the clauses around content ``indices``."""
+        lo = min(self.content_at[i] for i in indices)
+        hi = max(self.content_at[i] for i in indices)
+        while lo > 0 and not self.all[lo - 1].punct:
+            lo -= 1
+        while hi + 1 < len(self.all) and not self.all[hi + 1].punct:
+            hi += 1
+        return [(w.stem, self.all_negated[j], w.word)
+                for j, w in enumerate(self.all[lo:hi + 1], start=lo)]
+
+
+def read_answer(text: str) -> Answer:
+    ws = words(text)
+    neg_all = _negation_scopes(ws)
+    content: list[Word] = []
+    negated: list[bool] = []
+    sentence: list[int] = []
+    sent = 0
+    verbs = 0
+    all_sentence = []
+    content_at = []
+    for k, (w, n) in enumerate(zip(ws, neg_all, strict=True)):
+        all_sentence.append(sent)
+        if w.punct:
+            sent += w.word in SENTENCE_END
+            continue
+        if w.stem in VERBS or (w.number is None and len(w.word) > 4
+                               and w.word.endswith(("ing", "ed", "es"))):
+            verbs += 1
+        if w.stop or w.word in NEGATION_CUES:
+            continue
+        content.append(w)
+        content_at.append(k)
+        negated.append(n)
+        sentence.append(sent)
+    by_stem: dict[str, list[int]] = {}
+    for i, w in enumerate(content):
+        by_stem.setdefault(w.stem, []).append(i)
+    joined: dict[str, list[int]] = {}
+    for i in range(len(content) - 1):
+        joined.setdefault(content[i].word + content[i + 1].word, []).append(i)
+    numbers = [i for i, w in enumerate(content) if w.number is not None]
+    return Answer(text, ws, content, negated, sentence, by_stem, numbers, verbs,
+                  joined=joined, all_negated=neg_all, all_sentence=all_sentence,
+                  content_at=content_at)
+
+
+def _negation_scopes(ws: Sequence[Word]) -> list[bool]:
+    """For each word: is it inside the scope of a negation?"""
+    out = [False] * len(ws)
+    n = len(ws)
+    for i, w in enumerate(ws):
+        nxt = ws[i + 1].word if i + 1 < n else ""
+        if w.word in NEGATION_CUES and (w.word, nxt) not in NOT_NEGATIONS:
+            reach = 0
+            for j in range(i + 1, n):
+                if ws[j].punct or ws[j].word in SCOPE_BREAKERS or reach >= NEGATION_REACH:
+                    break
+                out[j] = True
+                reach += 1
+            after = next((x for x in ws[i + 1:i + 4] if not x.stop), None)
+            before = ws[i - 1].word if i else ""
+            if w.word == "never" or (w.word == "not" and (
+                    before in AUXILIARIES or (after is not None
+                                              and after.stem in BACKWARD_AFTER_NOT))):
+                _negate_back(ws, out, i)  # "X isn't needed", "X doesn't help", "X never"
+        elif w.word in POSTFIX_CUES:
+            _negate_back(ws, out, i)
+    return out
+
+
+def _negate_back(ws: Sequence[Word], out: list[bool], i: int) -> None:
+    reach = 0
+    for j in range(i - 1, -1, -1):
+        if ws[j].punct or ws[j].word in SCOPE_BREAKERS or reach >= NEGATION_REACH:
+            break
+        out[j] = True
+        reach += 1
 
 
 @lru_cache(maxsize=1)
 def _ratio() -> Any:
-    # Looked up once: an import statement on the matching path (thousands of calls per
-    # answer) goes through the import machinery, and PySide6's import hook, each time.
+    # Looked up once: an import statement on the matching path goes through the import
+    # machinery, and PySide6's import hook, each time.
     from rapidfuzz.fuzz import ratio
 
     return ratio
-
-
-Word = tuple[str, str]  # (stem, word as written, lower-cased)
-
-
-def words(text: str, keep_stop_words: bool = False) -> list[Word]:
-    """Normalized words of ``text`` with their stems (stop words dropped unless asked)."""
-    text = _SLASHED_LETTERS_RE.sub(r"\1\2", text.lower())  # "A/B test" → "ab test"
-    text = text.replace("n't", " not")  # "isn't" keeps its negation
-    raw = _WORD_RE.findall(text.replace("-", " ").replace("_", " "))
-    raw = [w.split("'")[0] for w in raw]
-    if not keep_stop_words:
-        raw = [w for w in raw if w not in STOP_WORDS]
-    return list(zip(stemmer().stemWords(raw), raw, strict=True))
-
-
-def tokens(text: str) -> list[Word]:
-    """The words of an answer, ready for :func:`phrase_in`."""
-    return words(text)
-
-
-def phrase_tokens(phrase: str) -> list[Word]:
-    """Words of an accepted phrasing; a phrase made only of stop words keeps them."""
-    return words(phrase) or words(phrase, keep_stop_words=True)
-
-
-def _joined(a: Word, b: Word) -> Word:
-    return (a[1] + b[1], a[1] + b[1])
 
 
 @lru_cache(maxsize=1)
@@ -90,53 +323,111 @@ def _extract() -> Any:
     return extract
 
 
-def _matches(word: Word, answer: Sequence[Word]) -> list[int]:
-    """Indices of the answer words similar to ``word``, scored in rapidfuzz's C loop.
+def antonym_prefixed(a: str, b: str) -> bool:
+    """True when one word is the other with an antonym prefix (un-, in-, non-, dis-, a-…)."""
+    for x, y in ((a, b), (b, a)):
+        for p in ANTONYM_PREFIXES:
+            if x.startswith(p) and not y.startswith(p):
+                rest = x[len(p):]
+                if len(rest) >= 3 and (y.startswith(rest[:4]) or rest.startswith(y[:4])):
+                    return True
+    return False
 
-    Similar: the same stem, or both words at least FUZZY_MIN_LEN long and either the
-    words or their stems scoring at least FUZZY_MIN_SCORE (rapidfuzz ``ratio``).
-    """
-    found = {i for i, w in enumerate(answer) if w[0] == word[0]}
-    if len(word[1]) >= FUZZY_MIN_LEN:
-        long_ = [i for i, w in enumerate(answer) if len(w[1]) >= FUZZY_MIN_LEN]
-        for part in (1, 0):  # the words as written, then their stems
-            for _text, _score, j in _extract()(
-                    word[part], [answer[i][part] for i in long_], scorer=_ratio(),
-                    score_cutoff=FUZZY_MIN_SCORE, limit=None):
+
+def similar(a: Word, b: Word) -> bool:
+    """The word rule, pair by pair: same stem, or a small typo in a long word."""
+    if a.number is not None or b.number is not None:
+        return a.number is not None and b.number is not None and numbers_match(a.number,
+                                                                               b.number)
+    if a.stem == b.stem:
+        return True
+    if min(len(a.word), len(b.word)) < FUZZY_MIN_LEN or antonym_prefixed(a.word, b.word):
+        return False
+    return bool(_ratio()(a.word, b.word) >= FUZZY_MIN_SCORE
+                or _ratio()(a.stem, b.stem) >= FUZZY_MIN_SCORE)
+
+
+def _positions(w: Word, ans: Answer) -> list[int]:
+    """Indices of the answer's content words that match phrase word ``w``."""
+    if w.number is not None:
+        return [i for i in ans.numbers if numbers_match(w.number, ans.content[i].number)]  # type: ignore[arg-type]
+    found = set(ans.by_stem.get(w.stem, ()))
+    if len(w.word) >= FUZZY_MIN_LEN:
+        cached = ans.fuzzy_cache.get(w.word)
+        if cached is None:
+            cached = _fuzzy(w, ans)
+            ans.fuzzy_cache[w.word] = cached
+        found.update(cached)
+    if not found:  # "minibatch" in the phrase, "mini batch" in the answer
+        found.update(ans.joined.get(w.word, ()))
+    return sorted(found)
+
+
+def _fuzzy(w: Word, ans: Answer) -> list[int]:
+    long_ = [i for i, x in enumerate(ans.content)
+             if len(x.word) >= FUZZY_MIN_LEN and x.number is None]
+    found: set[int] = set()
+    for part in ("word", "stem"):
+        choices = [getattr(ans.content[i], part) for i in long_]
+        for _text, _score, j in _extract()(getattr(w, part), choices, scorer=_ratio(),
+                                           score_cutoff=FUZZY_MIN_SCORE, limit=None):
+            if not antonym_prefixed(w.word, ans.content[long_[j]].word):
                 found.add(long_[j])
     return sorted(found)
 
 
-def _positions(word: Word, answer: Sequence[Word]) -> list[int]:
-    found = _matches(word, answer)
-    if not found:  # "minibatch" in the phrase, "mini batch" in the answer
-        found = _matches(word, [_joined(answer[i], answer[i + 1])
-                                for i in range(len(answer) - 1)])
-    return found
+@dataclass(frozen=True)
+class Match:
+    indices: tuple[int, ...]  # content-word indices in the answer
+    agrees: bool  # same polarity as the phrasing
 
 
-def phrase_in(phrase: Sequence[Word], answer: Sequence[Word]) -> bool:
-    """True when every word of ``phrase`` occurs in ``answer`` within a short window."""
-    if not phrase:
-        return False
-    if len(phrase) > 1:  # "mini batch" in the phrase, "minibatch" in the answer
-        joined = "".join(w[1] for w in phrase)
-        if any(w[1] == joined for w in answer):
-            return True
-    hits = [_positions(w, answer) for w in phrase]
+def match(p: Phrase, ans: Answer) -> Match | None:
+    """Where ``p`` occurs in ``ans``: preferring an occurrence of the same polarity."""
+    if not p.words:
+        return None
+    if len(p.words) > 1:  # "mini batch" in the phrase, "minibatch" in the answer
+        joined = "".join(w.word for w in p.words)
+        for i in ans.by_stem.get(stem(joined), ()):
+            if ans.negated[i] == p.negated:
+                return Match((i,), True)
+    hits = [_positions(w, ans) for w in p.words]
     if any(not h for h in hits):
-        return False
-    window = len(phrase) + WINDOW_SLACK
-    return any(
-        all(any(abs(p - start) <= window for p in h) for h in hits[1:]) for start in hits[0]
-    )
+        return None
+    window = len(p.words) + WINDOW_SLACK
+    opposite: Match | None = None
+    for start in hits[0]:
+        sent = ans.sentence[start]
+        chosen = [start]
+        agree = ans.negated[start] == p.negated
+        ok = True
+        for h in hits[1:]:
+            near = [q for q in h if abs(q - start) <= window and ans.sentence[q] == sent]
+            if not near:
+                ok = False
+                break
+            same = [q for q in near if ans.negated[q] == p.negated]
+            chosen.append(same[0] if same else near[0])
+            agree = agree and bool(same)
+        if not ok:
+            continue
+        m = Match(tuple(sorted(set(chosen))), agree)
+        if agree:
+            return m
+        opposite = opposite or m
+    return opposite
 
 
+# -- results --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PointResult:
     text: str
     hit: bool
     matched: str  # the phrasing that matched, "" when missed
+    evidence: str | None = None  # the words of the answer that made the point
+    spans: tuple[tuple[int, int], ...] = ()  # where those words are in the answer
+    vetoed: str = ""  # the reject phrasing (or negated phrasing) that vetoed it
+    flipped: bool = False  # the learner changed the checker's verdict
 
 
 @dataclass(frozen=True)
@@ -144,25 +435,142 @@ class RecallResult:
     points: tuple[PointResult, ...]
     coverage: float  # hits / points, 0..1
     suggested: Rating
+    reasons: tuple[str, ...] = ()  # why the suggestion is capped, for the learner
+    cap: Rating = Rating.EASY  # the best rating this answer can be suggested
 
     @property
     def hits(self) -> int:
         return sum(p.hit for p in self.points)
 
+    @property
+    def score(self) -> float:
+        return self.coverage
+
+    def flip(self, index: int) -> RecallResult:
+        """The same result with point ``index`` switched between covered and missed."""
+        points = list(self.points)
+        p = points[index]
+        points[index] = replace(p, hit=not p.hit, flipped=not p.flipped)
+        return _result(tuple(points), self.reasons, self.cap)
+
+
+CONTRADICTION_WEIGHT = 0.5  # a contradicted point costs half a point
+
+
+def _result(points: tuple[PointResult, ...], reasons: tuple[str, ...],
+            cap: Rating) -> RecallResult:
+    credit = sum(p.hit for p in points) - CONTRADICTION_WEIGHT * sum(
+        bool(p.vetoed) and not p.hit for p in points)
+    coverage = max(0.0, credit / len(points)) if points else 0.0
+    return RecallResult(points, coverage, min(suggest_rating(coverage), cap), reasons, cap)
+
 
 def grade_recall(question: Question, answer: str) -> RecallResult:
     """Check a free-recall answer against the question's key points."""
-    answer_tokens = tokens(answer)
-    results = []
-    for point in question.key_points:
-        matched = next(
-            (p for p in (*point.alternatives, point.text) if phrase_in(phrase_tokens(p),
-                                                                       answer_tokens)),
-            "",
-        )
-        results.append(PointResult(point.text, bool(matched), matched))
-    coverage = sum(r.hit for r in results) / len(results) if results else 0.0
-    return RecallResult(tuple(results), coverage, suggest_rating(coverage))
+    ans = read_answer(answer)
+    points = tuple(grade_point(point, ans) for point in question.key_points)
+    reasons, cap = gaming(question, ans)
+    return _result(points, reasons, cap)
+
+
+def grade_point(point: KeyPoint, ans: Answer) -> PointResult:
+    veto = next((r for r in point.reject if _agreeing(r, ans)), None)
+    opposite = ""
+    for text in (*point.alternatives, point.text):
+        for p in phrase(text):
+            if not p.usable:
+                continue
+            p = _in_point_polarity(p, point.text)
+            m = match(p, ans)
+            if m is None:
+                continue
+            if not m.agrees:
+                opposite = opposite or text
+                continue
+            if veto is not None:
+                return PointResult(point.text, False, "", vetoed=veto[0])
+            contra = _contradicted(point.text, m, ans)
+            if contra:
+                return PointResult(point.text, False, "", vetoed=contra)
+            spans = tuple((ans.content[i].start, ans.content[i].end) for i in m.indices)
+            evidence = ans.text[min(s for s, _ in spans):max(e for _, e in spans)]
+            return PointResult(point.text, True, text, evidence, spans)
+    return PointResult(point.text, False, "", vetoed=veto[0] if veto else opposite)
+
+
+@lru_cache(maxsize=5_000)
+def _point_answer(text: str) -> Answer:
+    return read_answer(text)
+
+
+def _in_point_polarity(p: Phrase, point_text: str) -> Phrase:
+    """``p`` as the point means it: "extrapolate" under "Trees cannot extrapolate" is negated."""
+    if p.negated or p.text == point_text:
+        return p
+    m = match(p, _point_answer(point_text))
+    if m is not None and not m.agrees:
+        return replace(p, negated=True)
+    return p
+
+
+@lru_cache(maxsize=20_000)
+def _directions(text: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """(same side, opposite side) for each direction the point's text takes."""
+    stems = {w.stem for w in _content(text)} | {w.stem for w in words(text) if w.stop}
+    out = []
+    for up, down in OPPOSITES:
+        if stems & up and not stems & down:
+            out.append((up, down))
+        elif stems & down and not stems & up:
+            out.append((down, up))
+    return tuple(out)
+
+
+def _contradicted(point_text: str, m: Match, ans: Answer) -> str:
+    """The answer word that reverses the point's direction in the matching sentence."""
+    dirs = _directions(point_text)
+    if not dirs:
+        return ""
+    said = ans.clause_of(m.indices)
+    for same, opposite in dirs:
+        agree = any(st in same and not neg for st, neg, _ in said)
+        against = [word for st, neg, word in said if (st in opposite and not neg)
+                   or (st in same and neg)]
+        if against and not agree:
+            return against[0]
+    return ""
+
+
+def _agreeing(text: str, ans: Answer) -> tuple[str] | None:
+    for p in phrase(text):
+        if p.usable:
+            m = match(p, ans)
+            if m is not None and m.agrees:
+                return (text,)
+    return None
+
+
+def gaming(question: Question, ans: Answer) -> tuple[tuple[str, ...], Rating]:
+    """Reasons the answer can be suggested Hard at best, and that cap."""
+    reasons = []
+    n = len(ans.content)
+    if n >= LIST_MIN_WORDS and ans.verbs == 0:
+        reasons.append("Your answer is a list of terms without a verb: it names things but "
+                       "does not say how they relate, so it is suggested Hard at best.")
+    model = len(_prose_words(question.answer))
+    written = len([w for w in ans.all if not w.punct])
+    if model and written > LONG_FACTOR * model and written > 60:
+        reasons.append(f"Your answer is {written / model:.0f}× as long as the model answer: "
+                       "padding can hit key points by chance, so it is suggested Hard at "
+                       "best.")
+    return tuple(reasons), (Rating.HARD if reasons else Rating.EASY)
+
+
+_FENCE_RE = re.compile(r"```.*?```", re.S)
+
+
+def _prose_words(markdown: str) -> list[str]:
+    return re.findall(r"[A-Za-z0-9]+", _FENCE_RE.sub(" ", markdown))
 
 
 def suggest_rating(coverage: float) -> Rating:
@@ -170,6 +578,25 @@ def suggest_rating(coverage: float) -> Rating:
         if coverage >= threshold - 1e-9:
             return rating
     return Rating.AGAIN
+
+
+# -- compatibility helpers (tests and lint use them) -------------------------------------
+def tokens(text: str) -> Answer:
+    """An answer, ready for :func:`phrase_in`."""
+    return read_answer(text)
+
+
+def phrase_tokens(text: str) -> tuple[Phrase, ...]:
+    return phrase(text)
+
+
+def phrase_in(p: Sequence[Phrase], ans: Answer) -> bool:
+    """True when one form of the phrasing occurs in the answer with its polarity."""
+    for form in p:
+        m = match(form, ans)
+        if m is not None and m.agrees:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
