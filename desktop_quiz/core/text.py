@@ -20,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 STOP_WORDS = frozenset(
     """
@@ -93,6 +93,10 @@ def _fold_char(c: str) -> str:
     return "".join(SYMBOLS.get(ch, ch) for ch in folded).lower()
 
 
+_SPECIAL_RE = re.compile("[^\x00-\x7f]|[" + re.escape(
+    "".join(k for k in SYMBOLS if len(k) == 1 and k.isascii())) + "A-Z]+")
+
+
 def normalize(text: str) -> tuple[str, list[int]]:
     """``text`` in matching form, and for each of its characters the index it came from.
 
@@ -100,22 +104,37 @@ def normalize(text: str) -> tuple[str, list[int]]:
     """
     out: list[str] = []
     origin: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
+    pos, n = 0, len(text)
+    for m in _SPECIAL_RE.finditer(text):
+        i = m.start()
+        if i < pos:
+            continue
+        if i > pos:  # plain lower-case ASCII is copied as it is
+            out.append(text[pos:i])
+            origin.extend(range(pos, i))
         c = text[i]
+        if "A" <= c <= "Z":
+            out.append(m.group().lower())
+            origin.extend(range(i, m.end()))
+            pos = m.end()
+            continue
         rep = None
+        width = 1
         if c in "⁻θ":
-            for m in _MULTI:
-                if text.startswith(m, i):
-                    rep, width = SYMBOLS[m], len(m)
+            for mm in _MULTI:
+                if text.startswith(mm, i):
+                    rep, width = SYMBOLS[mm], len(mm)
                     break
         if rep is None:
-            rep, width = (SYMBOLS[c], 1) if c in SYMBOLS else (_fold_char(c), 1)
+            rep = SYMBOLS[c] if c in SYMBOLS else _fold_char(c)
         if unicodedata.combining(c):
             rep = ""
         out.append(rep)
         origin.extend([i] * len(rep))
-        i += width
+        pos = i + width
+    if pos < n:
+        out.append(text[pos:])
+        origin.extend(range(pos, n))
     return "".join(out).lower(), origin
 
 
@@ -178,7 +197,8 @@ def numbers_match(a: Number, b: Number) -> bool:
 # Words, numbers (with decimals, thousands separators, k/m suffixes, fractions) and
 # the clause punctuation that bounds a negation.
 _TOKEN_RE = re.compile(
-    r"\d+(?:,\d{3})+(?:\.\d+)?(?:k|m|bn|b|mn|x)?(?![\w])"
+    r"[a-z][a-z0-9]*(?:'[a-z]+)?"
+    r"|\d+(?:,\d{3})+(?:\.\d+)?(?:k|m|bn|b|mn|x)?(?![\w])"
     r"|\d*\.\d+(?:k|m|bn|b|mn|x)?(?![\w])"
     r"|\d+/\d+(?![\w/])"
     r"|\d+(?:k|m|bn|b|mn|x)(?![\w])"
@@ -190,8 +210,7 @@ PUNCT = frozenset(".,;:!?()[]{}\n|•")
 SENTENCE_END = frozenset(".;!?\n")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One word of a text: its stem, its matching form and where it was written."""
 
     stem: str
@@ -208,33 +227,38 @@ def words(text: str) -> list[Word]:
     norm, origin = normalize(text)
     norm = _SLASHED_LETTERS_RE.sub(r"\1\2 ", norm)  # "a/b test" → "ab  test" (same length)
     norm = norm.replace("-", " ").replace("_", " ")
-    out: list[Word] = []
     raw: list[tuple[str, int, int]] = []
     for m in _TOKEN_RE.finditer(norm):
-        tok, s, e = m.group(), m.start(), m.end()
+        tok = m.group()
         if "'" in tok:
             head, _, tail = tok.partition("'")
             if tail == "t" and head.endswith("n"):  # isn't, doesn't, can't, won't
                 base = {"ca": "can", "wo": "will", "sha": "shall"}.get(head[:-1], head[:-1])
-                raw.append((base, s, e))
-                raw.append(("not", s, e))
+                raw.append((base, m.start(), m.end()))
+                raw.append(("not", m.start(), m.end()))
                 continue
             tok = head
-        raw.append((tok, s, e))
+        raw.append((tok, m.start(), m.end()))
+    plain = [tok for tok, _, _ in raw]
+    stems = stemmer().stemWords(plain)
+    n = len(origin)
+    out: list[Word] = []
     for k, (tok, s, e) in enumerate(raw):
-        start = origin[s] if s < len(origin) else len(text)
-        end = origin[e - 1] + 1 if 0 < e <= len(origin) else len(text)
+        start = origin[s] if s < n else len(text)
+        end = origin[e - 1] + 1 if 0 < e <= n else len(text)
         if tok in PUNCT:
-            out.append(Word(tok, tok, start, end, punct=True))
+            out.append(Word(tok, tok, start, end, None, False, True))
             continue
-        number = parse_number(tok) if tok[0].isdigit() or tok[0] == "." else None
-        if number is None and tok in NUMBER_WORDS and (
-                tok != "one" or _one_is_number(raw, k)):
+        first = tok[0]
+        number = None
+        if first.isdigit() or first == ".":
+            number = parse_number(tok)
+        elif tok in NUMBER_WORDS and (tok != "one" or _one_is_number(raw, k)):
             number = Number(float(NUMBER_WORDS[tok]), 0.0)
         if number is not None:
-            out.append(Word(f"#{number.value:g}", tok, start, end, number=number))
-            continue
-        out.append(Word(stem(tok), tok, start, end, stop=tok in STOP_WORDS))
+            out.append(Word(f"#{number.value:g}", tok, start, end, number))
+        else:
+            out.append(Word(stems[k], tok, start, end, None, tok in STOP_WORDS))
     return out
 
 

@@ -225,6 +225,8 @@ class Answer:
     all_sentence: list[int] = field(default_factory=list)
 
     content_at: list[int] = field(default_factory=list)  # content index → index in all
+    long_words: dict[tuple[str, str], list[int]] | None = None
+    positions_cache: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
     def clause_of(self, indices: Sequence[int]) -> list[tuple[str, bool, str]]:
         """(stem, negated, word) of the words in the clauses around content ``indices``."""
@@ -349,6 +351,14 @@ def similar(a: Word, b: Word) -> bool:
 
 def _positions(w: Word, ans: Answer) -> list[int]:
     """Indices of the answer's content words that match phrase word ``w``."""
+    key = (w.stem, w.word)
+    got = ans.positions_cache.get(key)
+    if got is None:
+        got = ans.positions_cache[key] = _find_positions(w, ans)
+    return got
+
+
+def _find_positions(w: Word, ans: Answer) -> list[int]:
     if w.number is not None:
         return [i for i in ans.numbers if numbers_match(w.number, ans.content[i].number)]  # type: ignore[arg-type]
     found = set(ans.by_stem.get(w.stem, ()))
@@ -364,15 +374,20 @@ def _positions(w: Word, ans: Answer) -> list[int]:
 
 
 def _fuzzy(w: Word, ans: Answer) -> list[int]:
-    long_ = [i for i, x in enumerate(ans.content)
-             if len(x.word) >= FUZZY_MIN_LEN and x.number is None]
+    if ans.long_words is None:  # the distinct long words, once per answer
+        where: dict[tuple[str, str], list[int]] = {}
+        for i, x in enumerate(ans.content):
+            if len(x.word) >= FUZZY_MIN_LEN and x.number is None:
+                where.setdefault((x.word, x.stem), []).append(i)
+        ans.long_words = where
+    keys = list(ans.long_words)
     found: set[int] = set()
-    for part in ("word", "stem"):
-        choices = [getattr(ans.content[i], part) for i in long_]
-        for _text, _score, j in _extract()(getattr(w, part), choices, scorer=_ratio(),
+    for part, query in ((0, w.word), (1, w.stem)):
+        choices = [k[part] for k in keys]
+        for _text, _score, j in _extract()(query, choices, scorer=_ratio(),
                                            score_cutoff=FUZZY_MIN_SCORE, limit=None):
-            if not antonym_prefixed(w.word, ans.content[long_[j]].word):
-                found.add(long_[j])
+            if not antonym_prefixed(w.word, keys[j][0]):
+                found.update(ans.long_words[keys[j]])
     return sorted(found)
 
 
