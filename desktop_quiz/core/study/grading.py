@@ -283,12 +283,10 @@ def _negation_scopes(ws: Sequence[Word]) -> list[bool]:
     for i, w in enumerate(ws):
         nxt = ws[i + 1].word if i + 1 < n else ""
         if w.word in NEGATION_CUES and (w.word, nxt) not in NOT_NEGATIONS:
-            reach = 0
-            for j in range(i + 1, n):
-                if ws[j].punct or ws[j].word in SCOPE_BREAKERS or reach >= NEGATION_REACH:
+            for j in range(i + 1, min(n, i + 1 + NEGATION_REACH)):
+                if ws[j].punct or ws[j].word in SCOPE_BREAKERS:
                     break
                 out[j] = True
-                reach += 1
             after = next((x for x in ws[i + 1:i + 4] if not x.stop), None)
             before = ws[i - 1].word if i else ""
             if w.word == "never" or (w.word == "not" and (
@@ -301,12 +299,10 @@ def _negation_scopes(ws: Sequence[Word]) -> list[bool]:
 
 
 def _negate_back(ws: Sequence[Word], out: list[bool], i: int) -> None:
-    reach = 0
-    for j in range(i - 1, -1, -1):
-        if ws[j].punct or ws[j].word in SCOPE_BREAKERS or reach >= NEGATION_REACH:
+    for j in range(i - 1, max(-1, i - 1 - NEGATION_REACH), -1):
+        if ws[j].punct or ws[j].word in SCOPE_BREAKERS:
             break
         out[j] = True
-        reach += 1
 
 
 @lru_cache(maxsize=1)
