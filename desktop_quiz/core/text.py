@@ -234,11 +234,13 @@ def words(text: str) -> list[Word]:
             head, _, tail = tok.partition("'")
             if tail == "t" and head.endswith("n"):  # isn't, doesn't, can't, won't
                 base = {"ca": "can", "wo": "will", "sha": "shall"}.get(head[:-1], head[:-1])
-                raw.append((base, m.start(), m.end()))
+                if base:
+                    raw.append((base, m.start(), m.end()))
                 raw.append(("not", m.start(), m.end()))
                 continue
             tok = head
-        raw.append((tok, m.start(), m.end()))
+        if tok:
+            raw.append((tok, m.start(), m.end()))
     plain = [tok for tok, _, _ in raw]
     stems = stemmer().stemWords(plain)
     n = len(origin)
@@ -273,16 +275,23 @@ def content_words(phrase: str) -> list[Word]:
     return [w for w in words(phrase) if not w.stop and not w.punct]
 
 
-def is_specific(phrase: str) -> bool:
-    """True when a phrasing has a non-stop word of 4+ letters or a multi-digit number.
+def is_specific(phrase: str, acronyms: frozenset[str] = frozenset()) -> bool:
+    """True when a phrasing has a non-stop word of 4+ letters, or a specific number.
 
-    A phrasing without one ("l1", "z", "0", "in") also turns up in unrelated and wrong
-    answers, so it cannot decide a key point on its own.
+    A number is specific with a decimal point or two digits or more ("0.05", "14",
+    not "0" or "2"). Words listed in ``acronyms`` (lower case: "auc", "ucb") count too,
+    and so do two words of three letters or more ("box cox").
+    A phrasing without any ("l1", "z", "0", "gap") also turns up in unrelated and
+    wrong answers, so it cannot decide a key point on its own.
     """
-    for w in content_words(phrase):
+    ws = content_words(phrase)
+    if sum(w.number is None and len(w.word) >= 3 for w in ws) >= 2:
+        return True  # "box cox", "ci cd": two words must meet
+    for w in ws:
         if w.number is not None:
-            if len(w.word.replace(".", "").replace(",", "").lstrip("0")) >= 2:
+            digits = w.word.replace(",", "")
+            if "." in digits or len(digits.lstrip("0")) >= 2:
                 return True
-        elif sum(c.isalpha() for c in w.word) >= 4:
+        elif sum(c.isalpha() for c in w.word) >= 4 or w.word in acronyms:
             return True
     return False
