@@ -145,9 +145,8 @@ NUMBER_WORDS = {
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
-    "million": 1_000_000, "billion": 1_000_000_000, "half": 0.5, "quarter": 0.25,
-    "twice": 2, "double": 2, "triple": 3, "thrice": 3,
-}
+    "million": 1_000_000, "billion": 1_000_000_000,
+}  # not "twice", "half", "double": they scale a quantity, they are not one
 # "one" is a number only next to a number cue; elsewhere it is a pronoun ("the one
 # that…") and stays a word.
 _ONE_CUES = frozenset({"than", "to", "of", "by", "exactly", "about", "around", "only",
@@ -185,12 +184,20 @@ def parse_number(token: str) -> Number | None:
     return Number(value * scale, unit * scale)
 
 
+MAX_RELATIVE_ERROR = 0.05
+
+
 def numbers_match(a: Number, b: Number) -> bool:
-    """Equal within the coarser written precision (0.667 ~ 0.67; 1/3 ~ 0.33; 15k ~ 14,750)."""
-    tol = max(a.unit, b.unit) / 2 + 1e-9 * max(abs(a.value), abs(b.value), 1.0)
-    tol = max(tol, 0.01 * max(abs(a.value), abs(b.value)) if max(abs(a.value),
-                                                                  abs(b.value)) >= 100 else 0)
-    return abs(a.value - b.value) <= tol
+    """Equal within the coarser written precision (0.667 ~ 0.67; 1/3 ~ 0.33; 15k ~ 14,750).
+
+    Rounding never stretches further than :data:`MAX_RELATIVE_ERROR` (5%): "1" is not
+    "0.84", though 0.84 rounds to 1.
+    """
+    diff = abs(a.value - b.value)
+    big = max(abs(a.value), abs(b.value))
+    if diff <= 1e-9 * max(big, 1.0):
+        return True
+    return diff <= max(a.unit, b.unit) / 2 + 1e-12 and diff <= MAX_RELATIVE_ERROR * big
 
 
 # -- words ------------------------------------------------------------------------
@@ -203,11 +210,11 @@ _TOKEN_RE = re.compile(
     r"|\d+/\d+(?![\w/])"
     r"|\d+(?:k|m|bn|b|mn|x)(?![\w])"
     r"|[a-z0-9]+(?:'[a-z]+)?"
-    r"|[.,;:!?()\[\]{}\n|•]"
+    r"|[.,;:!?()\[\]{}|•]"
 )
 _SLASHED_LETTERS_RE = re.compile(r"\b([a-z])/([a-z])\b")
-PUNCT = frozenset(".,;:!?()[]{}\n|•")
-SENTENCE_END = frozenset(".;!?\n")
+PUNCT = frozenset(".,;:!?()[]{}|•")  # a line break is not one: text wraps
+SENTENCE_END = frozenset(".;!?")
 
 
 class Word(NamedTuple):

@@ -109,14 +109,12 @@ OPPOSITES = tuple(
     (frozenset(stem(w) for w in up.split()), frozenset(stem(w) for w in down.split()))
     for up, down in (
         ("increase increases increasing higher highest larger largest bigger biggest more "
-         "most greater greatest grow grows raise raises rise rises maximum maximize maximise "
-         "longer exceed exceeds", "decrease decreases decreasing lower lowest "
-         "smaller smallest fewer fewest less least shrink shrinks reduce reduces drop drops "
-         "minimum minimize minimise shorter"),
+         "greater grow grows raise raises rise rises longer", "decrease decreases "
+         "decreasing lower lowest smaller smallest fewer fewest less shrink shrinks reduce "
+         "reduces drop drops shorter"),
         ("faster quicker", "slower"),
         ("overestimate overestimates", "underestimate underestimates"),
         ("overfit overfits overfitting", "underfit underfits underfitting"),
-        ("sparse sparsity", "dense"),
         ("deterministic", "stochastic"),
         ("parallel parallelizable", "sequential sequentially"),
     ))
@@ -165,7 +163,9 @@ def _variants(stems: tuple[str, ...]) -> list[tuple[str, ...]]:
             if stems[i:i + len(member)] != member:
                 continue
             for other in group:
-                if other != member:
+                # A variant never loses words: "rare class" may become "minority
+                # class", not a lone "imbalance" that any answer on the topic uses.
+                if other != member and len(other) >= min(len(member), 2):
                     out.append(stems[:i] + other + stems[i + len(member):])
                 if len(out) >= MAX_VARIANTS:
                     return out
@@ -240,9 +240,9 @@ class Answer:
                 for j, w in enumerate(self.all[lo:hi + 1], start=lo)]
 
 
-def read_answer(text: str) -> Answer:
+def read_answer(text: str, backward: bool = True) -> Answer:
     ws = words(text)
-    neg_all = _negation_scopes(ws)
+    neg_all = _negation_scopes(ws, backward)
     content: list[Word] = []
     negated: list[bool] = []
     sentence: list[int] = []
@@ -276,7 +276,7 @@ def read_answer(text: str) -> Answer:
                   content_at=content_at)
 
 
-def _negation_scopes(ws: Sequence[Word]) -> list[bool]:
+def _negation_scopes(ws: Sequence[Word], backward: bool = True) -> list[bool]:
     """For each word: is it inside the scope of a negation?"""
     out = [False] * len(ws)
     n = len(ws)
@@ -289,11 +289,11 @@ def _negation_scopes(ws: Sequence[Word]) -> list[bool]:
                 out[j] = True
             after = next((x for x in ws[i + 1:i + 4] if not x.stop), None)
             before = ws[i - 1].word if i else ""
-            if w.word == "never" or (w.word == "not" and (
+            if backward and (w.word == "never" or w.word == "not" and (
                     before in AUXILIARIES or (after is not None
                                               and after.stem in BACKWARD_AFTER_NOT))):
                 _negate_back(ws, out, i)  # "X isn't needed", "X doesn't help", "X never"
-        elif w.word in POSTFIX_CUES:
+        elif backward and w.word in POSTFIX_CUES:
             _negate_back(ws, out, i)
     return out
 
@@ -341,8 +341,8 @@ def similar(a: Word, b: Word) -> bool:
         return True
     if min(len(a.word), len(b.word)) < FUZZY_MIN_LEN or antonym_prefixed(a.word, b.word):
         return False
-    return bool(_ratio()(a.word, b.word) >= FUZZY_MIN_SCORE
-                or _ratio()(a.stem, b.stem) >= FUZZY_MIN_SCORE)
+    return any(abs(len(x) - len(y)) <= 1 and _ratio()(x, y) >= FUZZY_MIN_SCORE
+               for x, y in ((a.word, b.word), (a.stem, b.stem)))
 
 
 def _positions(w: Word, ans: Answer) -> list[int]:
@@ -380,9 +380,11 @@ def _fuzzy(w: Word, ans: Answer) -> list[int]:
     found: set[int] = set()
     for part, query in ((0, w.word), (1, w.stem)):
         choices = [k[part] for k in keys]
-        for _text, _score, j in _extract()(query, choices, scorer=_ratio(),
-                                           score_cutoff=FUZZY_MIN_SCORE, limit=None):
-            if not antonym_prefixed(w.word, keys[j][0]):
+        for text, _score, j in _extract()(query, choices, scorer=_ratio(),
+                                          score_cutoff=FUZZY_MIN_SCORE, limit=None):
+            # A typo changes the length by one letter at most: "constraint" is not
+            # a misspelt "constant".
+            if abs(len(text) - len(query)) <= 1 and not antonym_prefixed(w.word, keys[j][0]):
                 found.update(ans.long_words[keys[j]])
     return sorted(found)
 
@@ -511,7 +513,8 @@ def grade_point(point: KeyPoint, ans: Answer) -> PointResult:
 
 @lru_cache(maxsize=5_000)
 def _point_answer(text: str) -> Answer:
-    return read_answer(text)
+    # Forward scopes only: in "SMOTE is not equivalent" the point is about SMOTE.
+    return read_answer(text, backward=False)
 
 
 def _in_point_polarity(p: Phrase, point_text: str) -> Phrase:
@@ -526,25 +529,37 @@ def _in_point_polarity(p: Phrase, point_text: str) -> Phrase:
 
 @lru_cache(maxsize=20_000)
 def _directions(text: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
-    """(same side, opposite side) for each direction the point's text takes."""
-    stems = {w.stem for w in _content(text)} | {w.stem for w in words(text) if w.stop}
+    """(same side, opposite side) for each direction the point's text takes.
+
+    A negated direction word takes the other side: "cannot increase" points down.
+    """
+    point = _point_answer(text)
+    ups: set[int] = set()
+    downs: set[int] = set()
+    for w, neg in zip(point.all, point.all_negated, strict=True):
+        for k, (up, down) in enumerate(OPPOSITES):
+            if w.stem in up:
+                (downs if neg else ups).add(k)
+            elif w.stem in down:
+                (ups if neg else downs).add(k)
     out = []
-    for up, down in OPPOSITES:
-        if stems & up and not stems & down:
+    for k, (up, down) in enumerate(OPPOSITES):
+        if k in ups and k not in downs:
             out.append((up, down))
-        elif stems & down and not stems & up:
+        elif k in downs and k not in ups:
             out.append((down, up))
     return tuple(out)
 
 
 def _contradicted(point_text: str, m: Match, ans: Answer) -> str:
-    """The answer word that reverses the point's direction in the matching sentence."""
+    """The answer word that reverses the point's direction in the matching clause."""
     dirs = _directions(point_text)
     if not dirs:
         return ""
     said = ans.clause_of(m.indices)
     for same, opposite in dirs:
-        agree = any(st in same and not neg for st, neg, _ in said)
+        agree = any((st in same) != neg and (st in same or st in opposite)
+                    for st, neg, _ in said)
         against = [word for st, neg, word in said if (st in opposite and not neg)
                    or (st in same and neg)]
         if against and not agree:
