@@ -289,9 +289,9 @@ def _negation_scopes(ws: Sequence[Word], backward: bool = True) -> list[bool]:
                 out[j] = True
             after = next((x for x in ws[i + 1:i + 4] if not x.stop), None)
             before = ws[i - 1].word if i else ""
-            if backward and (w.word == "never" or w.word == "not" and (
+            if backward and (w.word == "never" or (w.word == "not" and (
                     before in AUXILIARIES or (after is not None
-                                              and after.stem in BACKWARD_AFTER_NOT))):
+                                              and after.stem in BACKWARD_AFTER_NOT)))):
                 _negate_back(ws, out, i)  # "X isn't needed", "X doesn't help", "X never"
         elif backward and w.word in POSTFIX_CUES:
             _negate_back(ws, out, i)
