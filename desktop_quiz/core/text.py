@@ -248,6 +248,7 @@ def words(text: str) -> list[Word]:
             tok = head
         if tok:
             raw.append((tok, m.start(), m.end()))
+    raw = _join_non(raw)
     plain = [tok for tok, _, _ in raw]
     stems = stemmer().stemWords(plain)
     n = len(origin)
@@ -268,6 +269,25 @@ def words(text: str) -> list[Word]:
             out.append(Word(f"#{number.value:g}", tok, start, end, number))
         else:
             out.append(Word(stems[k], tok, start, end, None, tok in STOP_WORDS))
+    return out
+
+
+def _join_non(raw: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """ "non linear" and "non-linear" are the word "nonlinear", not "linear"."""
+    if not any(tok == "non" for tok, _, _ in raw):
+        return raw
+    out: list[tuple[str, int, int]] = []
+    skip = False
+    for k, (tok, s, e) in enumerate(raw):
+        if skip:
+            skip = False
+            continue
+        nxt = raw[k + 1] if k + 1 < len(raw) else None
+        if tok == "non" and nxt is not None and nxt[0].isalpha():
+            out.append(("non" + nxt[0], s, nxt[2]))
+            skip = True
+        else:
+            out.append((tok, s, e))
     return out
 
 

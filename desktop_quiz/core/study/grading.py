@@ -99,7 +99,8 @@ VERBS = frozenset(stem(w) for w in """
     converges explode explodes vanish vanishes overfit overfits underfit underfits
     generalize generalizes memorize memorizes encode encodes decode decodes store stores
     serve serves deploy deploys monitor monitors detect detects ensure ensures
-""".split())  # noqa: SIM905
+    equals approx implies proportional cancel cancels accumulate accumulates
+""".split())  # a formula's "=" (read "equals") states something too  # noqa: SIM905
 
 
 # Opposite directions. When the sentence that makes a point uses only the opposite
@@ -218,7 +219,6 @@ class Answer:
     sentence: list[int]  # per content word
     by_stem: dict[str, list[int]]
     numbers: list[int]
-    verbs: int
     fuzzy_cache: dict[str, list[int]] = field(default_factory=dict)
     joined: dict[str, list[int]] = field(default_factory=dict)
     all_negated: list[bool] = field(default_factory=list)
@@ -247,7 +247,6 @@ def read_answer(text: str, backward: bool = True) -> Answer:
     negated: list[bool] = []
     sentence: list[int] = []
     sent = 0
-    verbs = 0
     all_sentence = []
     content_at = []
     for k, (w, n) in enumerate(zip(ws, neg_all, strict=True)):
@@ -255,9 +254,6 @@ def read_answer(text: str, backward: bool = True) -> Answer:
         if w.punct:
             sent += w.word in SENTENCE_END
             continue
-        if w.stem in VERBS or (w.number is None and len(w.word) > 4
-                               and w.word.endswith(("ing", "ed", "es"))):
-            verbs += 1
         if w.stop or w.word in NEGATION_CUES:
             continue
         content.append(w)
@@ -271,7 +267,7 @@ def read_answer(text: str, backward: bool = True) -> Answer:
     for i in range(len(content) - 1):
         joined.setdefault(content[i].word + content[i + 1].word, []).append(i)
     numbers = [i for i, w in enumerate(content) if w.number is not None]
-    return Answer(text, ws, content, negated, sentence, by_stem, numbers, verbs,
+    return Answer(text, ws, content, negated, sentence, by_stem, numbers,
                   joined=joined, all_negated=neg_all, all_sentence=all_sentence,
                   content_at=content_at)
 
@@ -501,14 +497,14 @@ def grade_point(point: KeyPoint, ans: Answer) -> PointResult:
                 opposite = opposite or text
                 continue
             if veto is not None:
-                return PointResult(point.text, False, "", vetoed=veto[0])
+                return PointResult(point.text, False, "", vetoed=veto)
             contra = _contradicted(point.text, m, ans)
             if contra:
                 return PointResult(point.text, False, "", vetoed=contra)
             spans = tuple((ans.content[i].start, ans.content[i].end) for i in m.indices)
             evidence = ans.text[min(s for s, _ in spans):max(e for _, e in spans)]
             return PointResult(point.text, True, text, evidence, spans)
-    return PointResult(point.text, False, "", vetoed=veto[0] if veto else opposite)
+    return PointResult(point.text, False, "", vetoed=veto or opposite)
 
 
 @lru_cache(maxsize=5_000)
@@ -567,20 +563,43 @@ def _contradicted(point_text: str, m: Match, ans: Answer) -> str:
     return ""
 
 
-def _agreeing(text: str, ans: Answer) -> tuple[str] | None:
+def _agreeing(text: str, ans: Answer) -> bool:
     for p in phrase(text):
         if p.usable:
             m = match(p, ans)
             if m is not None and m.agrees:
-                return (text,)
-    return None
+                return True
+    return False
+
+
+def _is_verb(w: Word) -> bool:
+    return w.stem in VERBS or (w.number is None and len(w.word) > 4
+                               and w.word.endswith(("ing", "ed")))
+
+
+def is_term_list(ans: Answer) -> bool:
+    """Mostly a list of terms: no verb in any clause of three words or more.
+
+    Items are what commas, semicolons, bullets and full stops separate; a verb in a
+    two-word item ("shrinks weights") names a term, it does not say anything.
+    """
+    if len(ans.content) < LIST_MIN_WORDS:
+        return False
+    item: list[Word] = []
+    for w in [*ans.all, Word(".", ".", 0, 0, None, False, True)]:
+        if not w.punct:
+            item.append(w)
+            continue
+        if len(item) >= 3 and any(_is_verb(x) for x in item):
+            return False
+        item = []
+    return True
 
 
 def gaming(question: Question, ans: Answer) -> tuple[tuple[str, ...], Rating]:
     """Reasons the answer can be suggested Hard at best, and that cap."""
     reasons = []
-    n = len(ans.content)
-    if n >= LIST_MIN_WORDS and ans.verbs == 0:
+    if is_term_list(ans):
         reasons.append("Your answer is a list of terms without a verb: it names things but "
                        "does not say how they relate, so it is suggested Hard at best.")
     model = len(_prose_words(question.answer))
