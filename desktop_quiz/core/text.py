@@ -253,11 +253,12 @@ def words(text: str) -> list[Word]:
     stems = stemmer().stemWords(plain)
     n = len(origin)
     out: list[Word] = []
+    new = tuple.__new__  # skips NamedTuple's Python-level __new__: thousands of words
     for k, (tok, s, e) in enumerate(raw):
         start = origin[s] if s < n else len(text)
         end = origin[e - 1] + 1 if 0 < e <= n else len(text)
         if tok in PUNCT:
-            out.append(Word(tok, tok, start, end, None, False, True))
+            out.append(new(Word, (tok, tok, start, end, None, False, True)))
             continue
         first = tok[0]
         number = None
@@ -266,9 +267,9 @@ def words(text: str) -> list[Word]:
         elif tok in NUMBER_WORDS and (tok != "one" or _one_is_number(raw, k)):
             number = Number(float(NUMBER_WORDS[tok]), 0.0)
         if number is not None:
-            out.append(Word(f"#{number.value:g}", tok, start, end, number))
+            out.append(new(Word, (f"#{number.value:g}", tok, start, end, number, False, False)))
         else:
-            out.append(Word(stems[k], tok, start, end, None, tok in STOP_WORDS))
+            out.append(new(Word, (stems[k], tok, start, end, None, tok in STOP_WORDS, False)))
     return out
 
 

@@ -286,7 +286,7 @@ class RecallEditor(QPlainTextEdit):
 
 
 MAX_POINTS = 7
-FLIP_KEYS = [f"Ctrl+{n}" for n in range(1, MAX_POINTS + 1)]
+FLIP_KEYS = [f"Alt+{n}" for n in range(1, MAX_POINTS + 1)]  # Ctrl+N switches pages
 
 
 class PointRow(QLabel):
@@ -312,7 +312,7 @@ class PointRow(QLabel):
         self._active = on
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if on else Qt.FocusPolicy.NoFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor if on else Qt.CursorShape.ArrowCursor)
-        self.setToolTip(f"Click (or press Ctrl+{self.index + 1}) if the checker got this "
+        self.setToolTip(f"Click (or press Alt+{self.index + 1}) if the checker got this "
                         "point wrong" if on else "")
 
     def mouseReleaseEvent(self, event: object) -> None:
@@ -335,7 +335,7 @@ class RecallPanel(QWidget):
     """Editor and optional hint; after checking: key points ✓/✗ and the model answer.
 
     Each covered point quotes the words of the answer that made it, highlighted in
-    "Your answer". The learner can flip any point (click, Space, or Ctrl+1–7); the
+    "Your answer". The learner can flip any point (click, Space, or Alt+1–7); the
     suggested rating follows (:attr:`suggestion_changed`). The rating buttons live in
     the page's footer, so they stay in view however long the model answer is.
     """
@@ -385,7 +385,7 @@ class RecallPanel(QWidget):
         fb.addWidget(label("Key points", "h2"))
         n = len(q.key_points)
         self.flip_help = label(
-            f"Did the checker get a point wrong? Click it (or press Ctrl+1–{min(n, MAX_POINTS)})"
+            f"Did the checker get a point wrong? Click it (or press Alt+1–{min(n, MAX_POINTS)})"
             " to mark it covered or missed; the suggested rating follows.", "muted", wrap=True)
         fb.addWidget(self.flip_help)
         self.point_labels: list[PointRow] = []

@@ -5,7 +5,8 @@ learner does to it; the session records each answer before feedback is shown.
 
 Keys (shown in the Question menu and on the buttons):
 1–6 pick a choice · Enter submits / continues · Ctrl+Enter checks a recall answer ·
-1–4 rate it (Again/Hard/Good/Easy) · Ctrl+R "I don't know" · Ctrl+H hint ·
+1–4 rate it (Again/Hard/Good/Easy) · Alt+1–7 flip a key point the checker got wrong ·
+Ctrl+R "I don't know" · Ctrl+H hint ·
 Ctrl+Shift+S skip · Ctrl+D flag · Esc ends the drill (after asking).
 """
 
@@ -176,7 +177,7 @@ class SessionPage(QWidget):
             a = make_action(self, f"Choose {n}", digit_keys(n))
             a.triggered.connect(lambda _c=False, i=n: self._digit(i))
             self.digit_actions.append(a)
-        # Ctrl+1–7 flip a recall answer's key point between covered and missed.
+        # Alt+1–7 flip a recall answer's key point between covered and missed.
         self.flip_actions: list[QAction] = []
         for n, key in enumerate(FLIP_KEYS, start=1):
             a = make_action(self, f"Flip key point {n}", [key])

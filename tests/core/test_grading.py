@@ -137,7 +137,8 @@ def test_negations_are_part_of_a_phrase() -> None:
 
 def test_fast_matching_agrees_with_the_pairwise_rule() -> None:
     # _positions scores in rapidfuzz's C loop over distinct words; it must pick exactly
-    # what the rule, applied pair by pair (grading.similar), picks.
+    # what the rule, applied pair by pair (grading.similar), picks. Typos are looked for
+    # only when the word itself is missing.
     from desktop_quiz.core.study.grading import _positions, read_answer, similar
 
     answer = read_answer("Regularisation shrinks the weights; L2 (ridge) penalises large "
@@ -148,5 +149,6 @@ def test_fast_matching_agrees_with_the_pairwise_rule() -> None:
                  "stationarity", "precision", "threshold", "ridge", "l2", "weight",
                  "labeled", "dependent", "constraint"):
         for word in phrase_tokens(text)[0].words:
-            assert _positions(word, answer) == [
-                i for i, w in enumerate(answer.content) if similar(word, w)], word
+            same = [i for i, w in enumerate(answer.content) if w.stem == word.stem]
+            assert _positions(word, answer) == (same or [
+                i for i, w in enumerate(answer.content) if similar(word, w)]), word

@@ -115,14 +115,19 @@ def figures(graded: Sequence[Graded]) -> dict[str, float]:
     return out
 
 
-def p95_ms(questions: Sequence[tuple[Question, str]], repeats: int = 3) -> float:
-    """95th percentile of the time to grade each (question, answer), in milliseconds."""
+def p95_ms(questions: Sequence[tuple[Question, str]], repeats: int = 3,
+           clock: Callable[[], float] = time.perf_counter) -> float:
+    """95th percentile of the time to grade each (question, answer), in milliseconds.
+
+    Wall-clock time by default; ``clock=time.process_time`` gives the CPU time, which
+    other work on a busy machine does not inflate.
+    """
     times = []
     for _ in range(repeats):
         for q, text in questions:
-            t0 = time.perf_counter()
+            t0 = clock()
             grade_recall(q, text)
-            times.append((time.perf_counter() - t0) * 1000)
+            times.append((clock() - t0) * 1000)
     times.sort()
     return times[min(len(times) - 1, int(0.95 * len(times)))] if times else float("nan")
 
@@ -155,8 +160,10 @@ def evaluate(bank: Bank, path: Path, timing: bool = True) -> dict[str, float]:
         graded.append(Graded(qid, kind, grade_recall(q, text)))
     out = figures(graded)
     if timing:
-        ids = sorted(cache)
-        out["p95_ms_5000_chars"] = p95_ms(long_answers(bank, ids))
+        jobs = long_answers(bank, sorted(cache))
+        p95_ms(jobs[:5], repeats=1)  # warm caches
+        out["p95_ms_5000_chars"] = p95_ms(jobs)
+        out["p95_cpu_ms_5000_chars"] = p95_ms(jobs, repeats=1, clock=time.process_time)
     return out
 
 
@@ -173,6 +180,9 @@ def format_figures(figs: dict[str, float]) -> str:
         want = f"{target:g}" if key.startswith(("p95", "auc")) else f"{100 * target:.0f}%"
         lines.append(f"{label:<46} {shown:>7}  {'≥' if higher else '≤'} {want}"
                      f"  {'ok' if ok else 'MISSED'}")
+    if "p95_cpu_ms_5000_chars" in figs:
+        lines.append(f"{'  the same in CPU time (not slowed by other work)':<46} "
+                     f"{figs['p95_cpu_ms_5000_chars']:>7.1f}")
     means = " ".join(f"{k} {figs[f'mean_score_{k}']:.2f}" for k in KINDS
                      if f"mean_score_{k}" in figs)
     lines.append(f"mean score by kind: {means}")

@@ -226,6 +226,8 @@ class Answer:
 
     content_at: list[int] = field(default_factory=list)  # content index → index in all
     long_words: dict[tuple[str, str], list[int]] | None = None
+    long_keys: list[tuple[str, str]] = field(default_factory=list)
+    long_choices: tuple[list[str], list[str]] = ([], [])
     positions_cache: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
     def clause_of(self, indices: Sequence[int]) -> list[tuple[str, bool, str]]:
@@ -354,7 +356,7 @@ def _find_positions(w: Word, ans: Answer) -> list[int]:
     if w.number is not None:
         return [i for i in ans.numbers if numbers_match(w.number, ans.content[i].number)]  # type: ignore[arg-type]
     found = set(ans.by_stem.get(w.stem, ()))
-    if len(w.word) >= FUZZY_MIN_LEN:
+    if not found and len(w.word) >= FUZZY_MIN_LEN:  # a typo only when the word is missing
         cached = ans.fuzzy_cache.get(w.word)
         if cached is None:
             cached = _fuzzy(w, ans)
@@ -372,10 +374,12 @@ def _fuzzy(w: Word, ans: Answer) -> list[int]:
             if len(x.word) >= FUZZY_MIN_LEN and x.number is None:
                 where.setdefault((x.word, x.stem), []).append(i)
         ans.long_words = where
-    keys = list(ans.long_words)
+        ans.long_keys = list(where)
+        ans.long_choices = ([k[0] for k in ans.long_keys], [k[1] for k in ans.long_keys])
+    keys = ans.long_keys
     found: set[int] = set()
     for part, query in ((0, w.word), (1, w.stem)):
-        choices = [k[part] for k in keys]
+        choices = ans.long_choices[part]
         for text, _score, j in _extract()(query, choices, scorer=_ratio(),
                                           score_cutoff=FUZZY_MIN_SCORE, limit=None):
             # A typo changes the length by one letter at most: "constraint" is not
