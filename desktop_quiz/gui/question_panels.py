@@ -305,6 +305,7 @@ class PointRow(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setContentsMargins(0, 2, 0, 2)
         self._active = False
 
     def set_active(self, on: bool) -> None:
@@ -324,6 +325,15 @@ class PointRow(QLabel):
             self.clicked.emit()
             return
         super().keyPressEvent(event)  # type: ignore[arg-type]
+
+
+def _marker(t: theme.Theme) -> QColor:
+    """The evidence highlight: the theme's "ok" colour, blended into the background."""
+    ok, base = QColor(t.ok), QColor(t.base)
+    a = 0.3 if t.dark else 0.22
+    return QColor(int(ok.red() * a + base.red() * (1 - a)),
+                  int(ok.green() * a + base.green() * (1 - a)),
+                  int(ok.blue() * a + base.blue() * (1 - a)))
 
 
 def _utf16(text: str, index: int) -> int:
@@ -469,7 +479,7 @@ class RecallPanel(QWidget):
                f" {html.escape(p.text)}")
         if p.hit and p.evidence and not p.flipped:
             out += (f'<br><span style="color:{t.muted}">you wrote: </span><span style="'
-                    f'background:{t.ok_bg}; color:{t.text}; text-decoration: underline">'
+                    f'background:{_marker(t).name()}; color:{t.text}">'
                     f"{html.escape(snippet(p.evidence, 160))}</span>")
         elif not p.hit and p.vetoed and not p.flipped:
             out += (f'<br><span style="color:{t.muted}">your answer says the opposite '
@@ -483,7 +493,7 @@ class RecallPanel(QWidget):
         selections = []
         if result is not None and not self.gave_up:
             fmt = QTextCharFormat()
-            fmt.setBackground(QColor(t.ok_bg))
+            fmt.setBackground(_marker(t))
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
             fmt.setUnderlineColor(QColor(t.ok))
             for p in result.points:
