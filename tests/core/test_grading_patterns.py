@@ -233,3 +233,24 @@ def test_flipping_a_point_moves_the_suggestion_within_the_cap() -> None:
     assert back.hits == 3 and back.suggested is Rating.GOOD
     capped = grade_recall(q(*POINTS), "lasso, ridge, sparse, weights, l1, l2").flip(0)
     assert capped.suggested <= Rating.HARD
+
+
+def test_negation_scope_ends_at_a_dash_and_spares_the_other_conjunct() -> None:
+    shift = kp("Adding a constant shifts the mean", "constant shifts")
+    assert hit(shift, "The constant shifts everything and doesn't affect the variance.")
+    assert not hit(shift, "A constant never shifts it.")
+    parallel = kp("The gradients are parallel", "gradients parallel")
+    assert hit(parallel, "There is no tangent component — the gradients are parallel.")
+    assert not hit(parallel, "The gradients are not parallel.")
+
+
+def test_the_subject_of_a_negative_point_may_be_named_either_way() -> None:
+    point = kp("SMOTE is not equivalent to weighting", "smote")
+    assert hit(point, "SMOTE isn't equivalent, it makes new points.")
+    assert hit(point, "SMOTE creates new synthetic points instead.")
+
+
+def test_plus_and_minus_signs_read_as_words() -> None:
+    point = kp("w = (XᵀX + λI)⁻¹Xᵀy", "x transpose x plus lambda")
+    assert hit(point, "ŵ = (XᵀX + λI)⁻¹Xᵀy")
+    assert hit(kp("Gradient p − y", "p minus y"), "the gradient is p − y")

@@ -184,7 +184,7 @@ class Phrase:
 
     text: str
     words: tuple[Word, ...]  # content words, negation cues removed
-    negated: bool  # the phrasing itself is a negation ("no leakage")
+    negated: bool | None  # the phrasing is a negation ("no leakage"); None: either way
 
     @property
     def usable(self) -> bool:
@@ -197,7 +197,7 @@ class Phrase:
 def phrase(text: str) -> tuple[Phrase, ...]:
     """A phrasing and its synonym variants."""
     content = _content(text)
-    negated = any(w.word in NEGATION_CUES for w in content)
+    negated: bool | None = any(w.word in NEGATION_CUES for w in content)
     content = [w for w in content if w.word not in NEGATION_CUES]
     by_stem = {w.stem: w for w in content}
     out = []
@@ -287,7 +287,10 @@ def _negation_scopes(ws: Sequence[Word], backward: bool = True) -> list[bool]:
                 out[j] = True
             after = next((x for x in ws[i + 1:i + 4] if not x.stop), None)
             before = ws[i - 1].word if i else ""
-            if backward and (w.word == "never" or (w.word == "not" and (
+            # "X shifts the mean and doesn't change the variance": only the second
+            # conjunct is negated.
+            conjunct = i >= 2 and ws[i - 2].word in ("and", "or", "but", "then")
+            if backward and not conjunct and (w.word == "never" or (w.word == "not" and (
                     before in AUXILIARIES or (after is not None
                                               and after.stem in BACKWARD_AFTER_NOT)))):
                 _negate_back(ws, out, i)  # "X isn't needed", "X doesn't help", "X never"
@@ -402,24 +405,25 @@ def match(p: Phrase, ans: Answer) -> Match | None:
     if len(p.words) > 1:  # "mini batch" in the phrase, "minibatch" in the answer
         joined = "".join(w.word for w in p.words)
         for i in ans.by_stem.get(stem(joined), ()):
-            if ans.negated[i] == p.negated:
+            if p.negated is None or ans.negated[i] == p.negated:
                 return Match((i,), True)
     hits = [_positions(w, ans) for w in p.words]
     if any(not h for h in hits):
         return None
     window = len(p.words) + WINDOW_SLACK
     opposite: Match | None = None
+    either = p.negated is None
     for start in hits[0]:
         sent = ans.sentence[start]
         chosen = [start]
-        agree = ans.negated[start] == p.negated
+        agree = either or ans.negated[start] == p.negated
         ok = True
         for h in hits[1:]:
             near = [q for q in h if abs(q - start) <= window and ans.sentence[q] == sent]
             if not near:
                 ok = False
                 break
-            same = [q for q in near if ans.negated[q] == p.negated]
+            same = [q for q in near if either or ans.negated[q] == p.negated]
             chosen.append(same[0] if same else near[0])
             agree = agree and bool(same)
         if not ok:
@@ -517,13 +521,25 @@ def _point_answer(text: str) -> Answer:
     return read_answer(text, backward=False)
 
 
+@lru_cache(maxsize=5_000)
+def _point_answer_both(text: str) -> Answer:
+    return read_answer(text)
+
+
 def _in_point_polarity(p: Phrase, point_text: str) -> Phrase:
-    """``p`` as the point means it: "extrapolate" under "Trees cannot extrapolate" is negated."""
+    """``p`` as the point means it: "extrapolate" under "Trees cannot extrapolate" is negated.
+
+    The subject of a negated statement ("SMOTE" in "SMOTE is not equivalent") may be
+    named either way.
+    """
     if p.negated or p.text == point_text:
         return p
     m = match(p, _point_answer(point_text))
     if m is not None and not m.agrees:
         return replace(p, negated=True)
+    m = match(p, _point_answer_both(point_text))
+    if m is not None and not m.agrees:
+        return replace(p, negated=None)
     return p
 
 
