@@ -192,13 +192,17 @@ def numbers_match(a: Number, b: Number) -> bool:
     """Equal within the coarser written precision (0.667 ~ 0.67; 1/3 ~ 0.33; 15k ~ 14,750).
 
     Rounding never stretches further than :data:`MAX_RELATIVE_ERROR` (5%): "1" is not
-    "0.84", though 0.84 rounds to 1.
+    "0.84", though 0.84 rounds to 1; below 1000 it drops one digit at most ("4" is not
+    "3.93"), while counts may be rounded further ("15k" is "14,750").
     """
     diff = abs(a.value - b.value)
     big = max(abs(a.value), abs(b.value))
     if diff <= 1e-9 * max(big, 1.0):
         return True
-    return diff <= max(a.unit, b.unit) / 2 + 1e-12 and diff <= MAX_RELATIVE_ERROR * big
+    fine, coarse = sorted((a.unit, b.unit))
+    if big < 1000 and fine > 0 and coarse / fine > 10.5:
+        return False  # "4" is not "3.93": rounding by one digit, not two (counts aside)
+    return diff <= coarse / 2 + 1e-12 and diff <= MAX_RELATIVE_ERROR * big
 
 
 # -- words ------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def test_numbers_compare_as_numbers(phrase: str, answer: str) -> None:
 
 @pytest.mark.parametrize(("phrase", "answer"), [
     ("0.84", "z is 1"), ("0.67", "0.76"), ("14,750", "1,475"), ("1.96", "1.64"),
-    ("0.14", "14")])
+    ("0.14", "14"), ("3.93", "about 4")])
 def test_wrong_numbers_do_not_match(phrase: str, answer: str) -> None:
     assert not phrase_in(phrase_tokens(phrase), tokens(answer))
 
