@@ -10,8 +10,8 @@ Recall checking is forgiving in form and strict in content.
   (labeled/unlabeled, dependent/independent). A phrase word may match two joined
   answer words ("mini batch" ↔ "minibatch"). A reviewed synonym table
   (``synonyms.txt``) gives every phrasing its interchangeable forms.
-- **Content.** A key point is *hit* when one of its phrasings has all of its words in
-  one sentence of the answer, close together, with the same polarity: a phrasing
+- **Content.** A key point is *hit* when one of its phrasings has all of its words
+  close together in the answer, with the same polarity: a phrasing
   inside a negation ("not", "never", "without", "doesn't", "… is unnecessary")
   does not count, and one of the point's ``reject:`` phrasings vetoes the point.
   Phrasings with no word of two letters or more cannot decide a point.
@@ -414,12 +414,11 @@ def match(p: Phrase, ans: Answer) -> Match | None:
     opposite: Match | None = None
     either = p.negated is None
     for start in hits[0]:
-        sent = ans.sentence[start]
         chosen = [start]
         agree = either or ans.negated[start] == p.negated
         ok = True
         for h in hits[1:]:
-            near = [q for q in h if abs(q - start) <= window and ans.sentence[q] == sent]
+            near = [q for q in h if abs(q - start) <= window]
             if not near:
                 ok = False
                 break
