@@ -219,7 +219,6 @@ _TOKEN_RE = re.compile(
 )
 _SLASHED_LETTERS_RE = re.compile(r"\b([a-z])/([a-z])\b")
 PUNCT = frozenset(".,;:!?()[]{}|•")  # a line break is not one: text wraps
-SENTENCE_END = frozenset(".;!?")
 
 
 class Word(NamedTuple):

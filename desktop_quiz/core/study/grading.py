@@ -35,7 +35,6 @@ from typing import Any
 from desktop_quiz.core.model import KeyPoint, Question, Rating
 from desktop_quiz.core.progress.scheduling import easy_threshold_seconds
 from desktop_quiz.core.text import (
-    SENTENCE_END,
     STOP_WORDS,
     Word,
     numbers_match,
@@ -103,7 +102,7 @@ VERBS = frozenset(stem(w) for w in """
 """.split())  # a formula's "=" (read "equals") states something too  # noqa: SIM905
 
 
-# Opposite directions. When the sentence that makes a point uses only the opposite
+# Opposite directions. When the clause that makes a point uses only the opposite
 # of the point's own direction words ("a larger learning rate" for "a smaller
 # learning rate"), the point is contradicted, not made.
 OPPOSITES = tuple(
@@ -216,13 +215,11 @@ class Answer:
     all: list[Word]
     content: list[Word]
     negated: list[bool]  # per content word: inside a negation scope
-    sentence: list[int]  # per content word
     by_stem: dict[str, list[int]]
     numbers: list[int]
     fuzzy_cache: dict[str, list[int]] = field(default_factory=dict)
     joined: dict[str, list[int]] = field(default_factory=dict)
     all_negated: list[bool] = field(default_factory=list)
-    all_sentence: list[int] = field(default_factory=list)
 
     content_at: list[int] = field(default_factory=list)  # content index → index in all
     long_words: dict[tuple[str, str], list[int]] | None = None
@@ -247,21 +244,13 @@ def read_answer(text: str, backward: bool = True) -> Answer:
     neg_all = _negation_scopes(ws, backward)
     content: list[Word] = []
     negated: list[bool] = []
-    sentence: list[int] = []
-    sent = 0
-    all_sentence = []
     content_at = []
     for k, (w, n) in enumerate(zip(ws, neg_all, strict=True)):
-        all_sentence.append(sent)
-        if w.punct:
-            sent += w.word in SENTENCE_END
-            continue
-        if w.stop or w.word in NEGATION_CUES:
+        if w.punct or w.stop or w.word in NEGATION_CUES:
             continue
         content.append(w)
         content_at.append(k)
         negated.append(n)
-        sentence.append(sent)
     by_stem: dict[str, list[int]] = {}
     for i, w in enumerate(content):
         by_stem.setdefault(w.stem, []).append(i)
@@ -269,9 +258,8 @@ def read_answer(text: str, backward: bool = True) -> Answer:
     for i in range(len(content) - 1):
         joined.setdefault(content[i].word + content[i + 1].word, []).append(i)
     numbers = [i for i, w in enumerate(content) if w.number is not None]
-    return Answer(text, ws, content, negated, sentence, by_stem, numbers,
-                  joined=joined, all_negated=neg_all, all_sentence=all_sentence,
-                  content_at=content_at)
+    return Answer(text, ws, content, negated, by_stem, numbers, joined=joined,
+                  all_negated=neg_all, content_at=content_at)
 
 
 def _negation_scopes(ws: Sequence[Word], backward: bool = True) -> list[bool]:
