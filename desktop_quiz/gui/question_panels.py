@@ -12,6 +12,7 @@ from desktop_quiz.gui.compose import (
     OK_MARK,
     snippet,
 )
+from desktop_quiz.gui.key_points import MAX_POINTS, PointRow, marker, utf16
 from desktop_quiz.gui.qt import (
     QButtonGroup,
     QCheckBox,
@@ -285,62 +286,6 @@ class RecallEditor(QPlainTextEdit):
         self.setFixedHeight(int(height))
 
 
-MAX_POINTS = 7
-FLIP_KEYS = [f"Alt+{n}" for n in range(1, MAX_POINTS + 1)]  # Ctrl+N switches pages
-
-
-class PointRow(QLabel):
-    """One key point after checking: covered or missed, and the answer words that made it.
-
-    Clicking it, or Space while it has focus, flips it between covered and missed.
-    """
-
-    clicked = Signal()
-
-    def __init__(self, index: int, text: str, parent: QWidget | None = None):
-        super().__init__(text, parent)
-        self.index = index
-        self.setObjectName("pointRow")
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.RichText)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setContentsMargins(0, 2, 0, 2)
-        self._active = False
-
-    def set_active(self, on: bool) -> None:
-        """Flippable (after checking) or not."""
-        self._active = on
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if on else Qt.FocusPolicy.NoFocus)
-        self.setCursor(Qt.CursorShape.PointingHandCursor if on else Qt.CursorShape.ArrowCursor)
-        self.setToolTip(f"Click (or press Alt+{self.index + 1}) if the checker got this "
-                        "point wrong" if on else "")
-
-    def mouseReleaseEvent(self, event: object) -> None:
-        if self._active:
-            self.clicked.emit()
-
-    def keyPressEvent(self, event: object) -> None:
-        if self._active and getattr(event, "key", lambda: None)() == Qt.Key.Key_Space:
-            self.clicked.emit()
-            return
-        super().keyPressEvent(event)  # type: ignore[arg-type]
-
-
-def _marker(t: theme.Theme) -> QColor:
-    """The evidence highlight: the theme's "ok" colour, blended into the background."""
-    ok, base = QColor(t.ok), QColor(t.base)
-    a = 0.3 if t.dark else 0.22
-    return QColor(int(ok.red() * a + base.red() * (1 - a)),
-                  int(ok.green() * a + base.green() * (1 - a)),
-                  int(ok.blue() * a + base.blue() * (1 - a)))
-
-
-def _utf16(text: str, index: int) -> int:
-    """A Python string index as a Qt document position (UTF-16 code units)."""
-    return len(text[:index].encode("utf-16-le")) // 2
-
-
 class RecallPanel(QWidget):
     """Editor and optional hint; after checking: key points ✓/✗ and the model answer.
 
@@ -479,7 +424,7 @@ class RecallPanel(QWidget):
                f" {html.escape(p.text)}")
         if p.hit and p.evidence and not p.flipped:
             out += (f'<br><span style="color:{t.muted}">you wrote: </span><span style="'
-                    f'background:{_marker(t).name()}; color:{t.text}">'
+                    f'background:{marker(t).name()}; color:{t.text}">'
                     f"{html.escape(snippet(p.evidence, 160))}</span>")
         elif not p.hit and p.vetoed and not p.flipped:
             out += (f'<br><span style="color:{t.muted}">your answer says the opposite '
@@ -493,7 +438,7 @@ class RecallPanel(QWidget):
         selections = []
         if result is not None and not self.gave_up:
             fmt = QTextCharFormat()
-            fmt.setBackground(_marker(t))
+            fmt.setBackground(marker(t))
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
             fmt.setUnderlineColor(QColor(t.ok))
             for p in result.points:
@@ -504,8 +449,8 @@ class RecallPanel(QWidget):
                         continue
                     sel = QTextEdit.ExtraSelection()
                     cursor = QTextCursor(self.editor.document())
-                    cursor.setPosition(_utf16(text, start))
-                    cursor.setPosition(_utf16(text, end), QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setPosition(utf16(text, start))
+                    cursor.setPosition(utf16(text, end), QTextCursor.MoveMode.KeepAnchor)
                     sel.cursor = cursor
                     sel.format = fmt
                     selections.append(sel)

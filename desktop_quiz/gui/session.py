@@ -23,6 +23,7 @@ from desktop_quiz.gui.compose import (
     difficulty_name,
 )
 from desktop_quiz.gui.dialogs import ask
+from desktop_quiz.gui.key_points import FLIP_KEYS
 from desktop_quiz.gui.qt import (
     QAction,
     QButtonGroup,
@@ -41,7 +42,6 @@ from desktop_quiz.gui.question_panels import (
     CHECK_KEYS,
     ENTER,
     ENTER_KEYS,
-    FLIP_KEYS,
     MAX_CHOICES,
     McqPanel,
     RecallPanel,

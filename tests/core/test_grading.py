@@ -139,7 +139,7 @@ def test_fast_matching_agrees_with_the_pairwise_rule() -> None:
     # _positions scores in rapidfuzz's C loop over distinct words; it must pick exactly
     # what the rule, applied pair by pair (grading.similar), picks. Typos are looked for
     # only when the word itself is missing.
-    from desktop_quiz.core.study.grading import _positions, read_answer, similar
+    from desktop_quiz.core.study.matching import _positions, read_answer, similar
 
     answer = read_answer("Regularisation shrinks the weights; L2 (ridge) penalises large "
                          "coeficients, gradient descnet with a minibatch, stationary series, "
