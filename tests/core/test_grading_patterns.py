@@ -254,3 +254,11 @@ def test_plus_and_minus_signs_read_as_words() -> None:
     point = kp("w = (XᵀX + λI)⁻¹Xᵀy", "x transpose x plus lambda")
     assert hit(point, "ŵ = (XᵀX + λI)⁻¹Xᵀy")
     assert hit(kp("Gradient p − y", "p minus y"), "the gradient is p − y")
+
+
+def test_restating_the_prompt_scores_nothing_even_through_a_synonym() -> None:
+    point = kp("Precision is TP / (TP + FP)", "ppv")
+    question = q(point, prompt="Define precision and recall.")
+    assert not grade_recall(question, "Precision and recall.").points[0].hit
+    assert grade_recall(q(point, prompt="Define the metrics."),
+                        "Precision matters.").points[0].hit  # "ppv" ↔ "precision"

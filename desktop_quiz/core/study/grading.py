@@ -131,17 +131,29 @@ def _result(points: tuple[PointResult, ...], reasons: tuple[str, ...],
 def grade_recall(question: Question, answer: str) -> RecallResult:
     """Check a free-recall answer against the question's key points."""
     ans = read_answer(answer)
-    points = tuple(grade_point(point, ans) for point in question.key_points)
+    prompt = _prompt_stems(question.prompt)
+    points = tuple(grade_point(point, ans, prompt) for point in question.key_points)
     reasons, cap = gaming(question, ans)
     return _result(points, reasons, cap)
 
 
-def grade_point(point: KeyPoint, ans: Answer) -> PointResult:
+@lru_cache(maxsize=2_000)
+def _prompt_stems(prompt: str) -> frozenset[str]:
+    return frozenset(w.stem for w in read_answer(prompt).content)
+
+
+def grade_point(point: KeyPoint, ans: Answer,
+                prompt: frozenset[str] = frozenset()) -> PointResult:
+    """One key point: hit (with evidence), missed, or contradicted.
+
+    A phrasing made only of words of the prompt is no evidence: restating the
+    question must not score ("precision" when the prompt asks about precision).
+    """
     veto = next((r for r in point.reject if _agreeing(r, ans)), None)
     opposite = ""
     for text in (*point.alternatives, point.text):
         for p in phrase(text):
-            if not p.usable:
+            if not p.usable or all(w.stem in prompt for w in p.words):
                 continue
             p = _in_point_polarity(p, point.text)
             m = match(p, ans)

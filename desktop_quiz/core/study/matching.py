@@ -134,9 +134,8 @@ class Phrase:
 
     @property
     def usable(self) -> bool:
-        """False for phrasings that are only single letters or digits ("z", "0")."""
-        return any(len(w.word) >= 2 or (w.number is not None and len(w.word) >= 2)
-                   for w in self.words)
+        """False for a phrasing that is one single letter or digit ("z", "0")."""
+        return len(self.words) > 1 or any(len(w.word) >= 2 for w in self.words)
 
 
 @lru_cache(maxsize=20_000)
@@ -294,7 +293,7 @@ def _find_positions(w: Word, ans: Answer) -> list[int]:
     if w.number is not None:
         return [i for i in ans.numbers if numbers_match(w.number, ans.content[i].number)]  # type: ignore[arg-type]
     found = set(ans.by_stem.get(w.stem, ()))
-    if not found and len(w.word) >= FUZZY_MIN_LEN:  # a typo only when the word is missing
+    if len(w.word) >= FUZZY_MIN_LEN:
         cached = ans.fuzzy_cache.get(w.word)
         if cached is None:
             cached = _fuzzy(w, ans)
