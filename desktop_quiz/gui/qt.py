@@ -49,6 +49,8 @@ if TYPE_CHECKING:
         QPixmap,
         QShortcut,
         QStandardItemModel,
+        QTextCharFormat,
+        QTextCursor,
         QTextDocument,
     )
     from PySide6.QtSvg import QSvgRenderer
@@ -88,6 +90,7 @@ if TYPE_CHECKING:
         QStackedWidget,
         QStyleFactory,
         QTextBrowser,
+        QTextEdit,
         QTreeWidget,
         QTreeWidgetItem,
         QTreeWidgetItemIterator,
@@ -185,7 +188,10 @@ __all__ = [
     "QStyleFactory",
     "QSvgRenderer",
     "QTextBrowser",
+    "QTextCharFormat",
+    "QTextCursor",
     "QTextDocument",
+    "QTextEdit",
     "QThread",
     "QTimer",
     "QTreeWidget",
