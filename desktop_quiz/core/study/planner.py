@@ -122,6 +122,7 @@ class SeenCard:
     last: float  # days since the start of today (negative: before today)
     due: float
     answers: int
+    difficulty: float = DIFFICULTY
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,8 @@ def load_inputs(bank: Bank, progress: Progress, settings: Settings | PlanSetting
     kind_of = {str(r["id"]): str(r["kind"]) for r in bank.summaries()}
     db = progress.db
     cards_rows = {str(r[0]): r for r in db.execute(
-        "SELECT question_id, stability, last_review, due FROM cards")}
+        "SELECT question_id, stability, last_review, due, "
+        "json_extract(card, '$.difficulty') FROM cards")}
     stats = {str(q): (int(n), int(ok)) for q, n, ok in db.execute(
         """SELECT a.question_id, count(*),
                   (SELECT correct FROM answers f WHERE f.question_id = a.question_id
@@ -202,7 +204,8 @@ def load_inputs(bank: Bank, progress: Progress, settings: Settings | PlanSetting
         first_right[topic][0] += ok
         first_right[topic][1] += 1
         cards.append(SeenCard(qid, topic, kind_of.get(qid, "mcq"), float(row[1] or W[0]),
-                              days(parse_time(row[2])), days(parse_time(row[3])), n))
+                              days(parse_time(row[2])), days(parse_time(row[3])), n,
+                              float(row[4]) if row[4] is not None else DIFFICULTY))
     # The learner's own time per question: answer to answer within a session.
     gaps: dict[str, list[float]] = {}
     done_today = 0.0
@@ -349,26 +352,36 @@ def interval(stability: float, retention: float) -> float:
     return stability / FACTOR * (retention ** (1.0 / DECAY) - 1.0)
 
 
-def after_success(s: float, r: float) -> float:
-    d = DIFFICULTY
-    return s * (1.0 + math.exp(W[8]) * (11.0 - d) * s ** (-W[9]) * (math.exp(W[10] * (1 - r))
-                                                                   - 1.0))
+def initial_difficulty(rating: int) -> float:
+    return min(max(W[4] - math.exp(W[5] * (rating - 1)) + 1.0, 1.0), 10.0)
 
 
-def after_lapse(s: float, r: float) -> float:
-    d = DIFFICULTY
+def next_difficulty(d: float, rating: int) -> float:
+    delta = -W[6] * (rating - 3)
+    d = d + delta * (10.0 - d) / 9.0
+    d = W[7] * initial_difficulty(4) + (1.0 - W[7]) * d
+    return min(max(d, 1.0), 10.0)
+
+
+def after_success(s: float, r: float, d: float = DIFFICULTY) -> float:
+    return s * (1.0 + math.exp(W[8]) * (11.0 - d) * s ** (-W[9])
+                     * (math.exp(W[10] * (1 - r)) - 1.0))
+
+
+def after_lapse(s: float, r: float, d: float = DIFFICULTY) -> float:
     lapse = W[11] * d ** (-W[12]) * ((s + 1.0) ** W[13] - 1.0) * math.exp(W[14] * (1 - r))
     return min(s, lapse)
 
 
-def redrill_gain(s: float, elapsed: float, ahead: float) -> float:
+def redrill_gain(s: float, elapsed: float, ahead: float, d: float = DIFFICULTY) -> float:
     """Expected gain in R at the interview from answering a seen question early.
 
     Half of FSRS's direct gain (:data:`REDRILL_FACTOR`): the question would come due
     and be reviewed before the interview anyway, which recovers part of it.
     """
     r = recall(elapsed, s)
-    after = r * recall(ahead, after_success(s, r)) + (1 - r) * recall(ahead, after_lapse(s, r))
+    after = (r * recall(ahead, after_success(s, r, d))
+             + (1 - r) * recall(ahead, after_lapse(s, r, d)))
     return max(after - recall(elapsed + ahead, s), 0.0) * REDRILL_FACTOR
 
 
@@ -381,6 +394,7 @@ class _Card:
     last: float
     due: float
     answers: int
+    d: float = DIFFICULTY
 
 
 @dataclass
@@ -456,8 +470,8 @@ def readiness(values: dict[str, float], weights: dict[str, float]) -> float:
 
 # -- planning --------------------------------------------------------------------------
 def _initial_state(inputs: PlanInputs) -> _State:
-    cards = {c.qid: _Card(c.qid, c.topic, c.kind, c.stability, c.last, c.due, c.answers)
-             for c in inputs.cards}
+    cards = {c.qid: _Card(c.qid, c.topic, c.kind, c.stability, c.last, c.due, c.answers,
+                          c.difficulty) for c in inputs.cards}
     seen = {t: inputs.first_right.get(t, (0, 0))[1] for t in inputs.topics}
     return _State(cards, {t: _interleaved(inputs.unseen.get(t, ())) for t in inputs.topics},
                   seen)
@@ -481,9 +495,11 @@ def _interleaved(kinds: tuple[str, ...]) -> list[str]:
 def _review(state: _State, card: _Card, t: float, retention: float) -> None:
     r = recall(t - card.last, card.s)
     if state.outcome(card.topic, r):
-        card.s = after_success(card.s, r)
+        card.s = after_success(card.s, r, card.d)
+        card.d = next_difficulty(card.d, 3)
     else:
-        card.s = after_lapse(card.s, r)
+        card.s = after_lapse(card.s, r, card.d)
+        card.d = next_difficulty(card.d, 1)
     card.last = t
     card.answers += 1
     card.due = t + max(interval(card.s, retention), 0.5)
@@ -498,7 +514,7 @@ def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = Tru
     state = _initial_state(inputs)
     p, var_p = _p_unseen(inputs)
     weights = _weights(inputs)
-    weakest = _weakest(inputs, state, p, var_p, 0.0)
+    weakest = _weakest(inputs, state, p, var_p, float(horizon))
     last_mock = inputs.last_mock
     days: list[PlanDay] = []
     for i in range(max(horizon, 0)):
@@ -507,6 +523,9 @@ def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = Tru
             if want_days:
                 days.append(PlanDay(day, (), off=True))
             continue
+        if i % 7 == 0 or left_before(horizon, i) <= LAST_DAYS:
+            # Weak at the interview if study stopped now (before today's reviews).
+            weakest = _weakest(inputs, state, p, var_p, float(horizon))
         budget = float(minutes_per_day) - (inputs.done_today if i == 0 else 0.0)
         t = max(i + 0.5, inputs.now) if i == 0 else i + 0.5
         left = horizon - i  # days until the interview, this one included
@@ -538,11 +557,8 @@ def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = Tru
             last_mock = i + 0.5
         # 3. new and weak material, or in the last days a review of the weakest topics
         if left <= LAST_DAYS:
-            weakest = _weakest(inputs, state, p, var_p, float(horizon))
             items += _redrill(inputs, state, weakest, t, limit - used)
         else:
-            if i % 7 == 0:
-                weakest = _weakest(inputs, state, p, var_p, float(i))
             items += _new_material(inputs, state, p, weights, set(weakest), t, limit - used,
                                    i + 1, float(horizon))
         if want_days:
@@ -550,11 +566,16 @@ def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = Tru
     return days, state, float(max(horizon, 0))
 
 
+def left_before(horizon: int, i: int) -> int:
+    return horizon - i
+
+
 def _weakest(inputs: PlanInputs, state: _State, p: dict[str, float],
              var_p: dict[str, float], at: float) -> tuple[str, ...]:
     """The WEAK_COUNT weakest topics (by the top of their range, as mastery ranks them)."""
     f = _topic_forecast(inputs, state, at, p, var_p)
-    ranked = sorted(inputs.topics, key=lambda t: (round(f[t][2], 9), round(f[t][0], 9), t))
+    started = [t for t in inputs.topics if state.seen.get(t, 0) > 0]  # nothing says others are
+    ranked = sorted(started, key=lambda t: (round(f[t][2], 9), round(f[t][0], 9), t))
     return tuple(ranked[:WEAK_COUNT])
 
 
@@ -585,7 +606,7 @@ def _new_material(inputs: PlanInputs, state: _State, p: dict[str, float],
                 redrill_order[topic] = cards
             if cards:
                 c = cards[0]
-                gain = weights[topic] * redrill_gain(c.s, t - c.last, at - t) * depth
+                gain = weights[topic] * redrill_gain(c.s, t - c.last, at - t, c.d) * depth
                 heapq.heappush(heap, (-gain / (n_total * inputs.item_minutes(c.kind)), topic,
                                       "redrill"))
 
@@ -605,7 +626,8 @@ def _new_material(inputs: PlanInputs, state: _State, p: dict[str, float],
             right = state.outcome(topic, p[topic])
             s = W[2] if right else W[0]
             state.cards[qid] = _Card(qid, topic, kind, s, t, t + max(interval(s, inputs.retention),
-                                                                    0.5), 1)
+                                                                    0.5), 1,
+                                     initial_difficulty(3 if right else 1))
             state.seen[topic] = state.seen.get(topic, 0) + 1
         else:
             card = redrill_order[topic].pop(0)
@@ -669,7 +691,7 @@ def make_plan(inputs: PlanInputs, with_verdict: bool = True) -> Plan:
     forecast = sorted((TopicForecast(t, *planned[t], stopped[t][0], current[t][0])
                        for t in inputs.topics), key=lambda f: (f.plan, f.topic))
     verdict = _verdict(inputs, planned, stopped) if with_verdict else None
-    weakest = _weakest(inputs, _initial_state(inputs), p, var_p, inputs.now)
+    weakest = _weakest(inputs, _initial_state(inputs), p, var_p, float(horizon))
     return Plan(settings.interview_date, settings.minutes_per_day, tuple(days),
                 tuple(forecast), verdict, inputs.done_today, weakest)
 
@@ -716,3 +738,26 @@ def describe(item: PlanItem, titles: dict[str, str]) -> str:
     what = {"review": f"Review {title}", "new": f"New in {title}",
             "weak": f"Weak topic: {title}", "mock": "Mock interview"}[item.kind]
     return f"{what} · {n} · {round(item.minutes)} min"
+
+
+def format_plan(plan: Plan, titles: dict[str, str], days: int, weekdays: tuple[str, ...]
+                ) -> str:
+    """The plan as text: the verdict, the next ``days`` days, the forecast per topic."""
+    lines = [f"Interview on {plan.interview_date.isoformat()} · {plan.minutes_per_day} "
+             "minutes a day"]
+    if plan.verdict is not None:
+        lines.append(plan.verdict.words(plan.minutes_per_day))
+    for d in plan.days[: max(0, days)]:
+        head = f"{d.day.isoformat()} {weekdays[d.day.weekday()]}"
+        if d.off:
+            lines.append(f"\n{head}: day off")
+            continue
+        lines.append(f"\n{head}: {round(d.minutes)} min")
+        lines += [f"  {describe(i, titles)}" for i in d.items] or ["  nothing left to plan"]
+    lines.append("\nForecast at the interview (plan [90% range] / if you stop now):")
+    width = max((len(titles.get(f.topic, f.topic)) for f in plan.forecast), default=10)
+    for f in plan.forecast:
+        lines.append(f"  {titles.get(f.topic, f.topic):<{width}}  {round(100 * f.plan):3d}% "
+                     f"[{round(100 * f.plan_low):3d}–{round(100 * f.plan_high):3d}]  /  "
+                     f"{round(100 * f.stop):3d}%")
+    return "\n".join(lines)
