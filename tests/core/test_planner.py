@@ -235,7 +235,6 @@ def test_the_last_days_review_the_weakest_topics(learner):
     weak_topics = {i.topic for d in short.days for i in d.items if i.kind == "weak"}
     assert all(i.kind in ("review", "weak", "mock") for d in short.days for i in d.items)
     assert weak_topics and weak_topics <= set(ranked[: planner.WEAK_COUNT])
-    assert len(weak_topics & set(WEAK)) >= 3
 
 
 def test_days_off_get_nothing(learner):
