@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 from desktop_quiz import APP_DISPLAY_NAME, ORG_NAME, __version__
 from desktop_quiz.core.bank.reader import Filter
+from desktop_quiz.core.config import PLAN_OPTIONS
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.study.session import DrillSpec
 from desktop_quiz.gui import theme
@@ -182,6 +183,8 @@ class MainWindow(QMainWindow):
         h.mock_interview.connect(self.mock_interview)
         h.topic_drill.connect(self.drill_topic)
         h.topic_setup.connect(self.setup_topic)
+        h.plan_block.connect(self.start_plan_block)
+        h.set_interview.connect(self.set_interview_date)
         self.drill.go_home.connect(lambda: self.show_page("home"))
         self.drill.session_page.answered.connect(lambda _q: self._update_nav())
         self.drill.currentChanged.connect(lambda _i: self._update_nav())
@@ -206,6 +209,7 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Quick drill", "Ctrl+Shift+N", self.quick_drill)
         self._add(file_menu, "&Review due", "Ctrl+Shift+R", self.review_due)
         self._add(file_menu, "&Mock interview…", "Ctrl+M", self.mock_interview)
+        self._add(file_menu, "Start &today's plan", "Ctrl+T", self.start_next_plan_block)
         file_menu.addSeparator()
         self._add(file_menu, "&Open data folder", "", lambda: self.settings.open_data_folder())
         self._add(file_menu, "&Back up now", "", lambda: self.settings.backup_now())
@@ -365,6 +369,45 @@ class MainWindow(QMainWindow):
             self.mock.show_setup()
         self.show_page("mock")
 
+    def start_next_plan_block(self) -> None:
+        """Ctrl+T: the next block of today's plan (or the offer to set a date)."""
+        card = self.home.plan_card
+        if card.pending:
+            card.compute()
+        if card.blocks:
+            card.start_next()
+        else:
+            self.show_page("home")
+
+    def start_plan_block(self, block: object) -> None:
+        """Start one block of today's plan with the drill (or mock) machinery."""
+        from desktop_quiz.core.study.planner import Block
+
+        assert isinstance(block, Block)
+        if block.kind == "mock":
+            def mock() -> None:
+                spec = DrillSpec(filter=Filter(kinds=("recall",)), count=block.count,
+                                 order="random", mode="mock")
+                self.show_page("mock")
+                self.mock.start(spec, int(self.ctx.settings["mock_seconds"]))
+
+            self._when_free(mock)
+            return
+        if block.kind == "review":
+            due = self.ctx.progress.due_ids()
+            if not due:
+                notify(self, "Nothing due", "No questions are due for review right now.")
+                return
+            self.start_spec(DrillSpec(filter=Filter(ids=tuple(due)), count=block.count,
+                                      order="due-first", mode="review"))
+            return
+        self.start_spec(DrillSpec(filter=Filter(topics=block.topics), count=block.count,
+                                  order=block.order))
+
+    def set_interview_date(self) -> None:
+        self.show_page("settings")
+        self.settings.focus_plan()
+
     def find_question(self) -> None:
         self.show_page("browse")
         self.browse.focus_content()
@@ -386,6 +429,8 @@ class MainWindow(QMainWindow):
             self.apply_theme()
         elif name == "font_size":
             self.rich_env.update(font_size=int(self.ctx.settings["font_size"]))
+        elif name in PLAN_OPTIONS:
+            self.home.plan_card.refresh()  # the Progress view redraws its forecast itself
         elif name in ("drill_size", "mock_size", "mock_seconds"):
             self.home.refresh()
             setup = self.drill.built_setup()  # one built later reads the setting itself
@@ -410,6 +455,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+N / Ctrl+Shift+N", "New drill / quick drill"),
             ("Ctrl+Shift+R", "Review due questions"),
             ("Ctrl+M", "Mock interview"),
+            ("Ctrl+T", "Start the next block of today's plan"),
             ("Ctrl+F", "Find a question (Browse)"),
             ("1 – 6", "Choose an answer (multiple choice)"),
             ("Enter", "Submit / continue"),

@@ -6,6 +6,7 @@ topics are weak), never from the planner's own output.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
@@ -211,7 +212,7 @@ def test_mocks_every_few_days_and_more_often_in_the_last_week(learner):
     last_week = [d for d in days if (interview - d).days <= 7]
     before = [d for d in days if (interview - d).days > 7]
     assert len(before) >= 5
-    gaps = [(b - a).days for a, b in zip(before, before[1:], strict=False)]
+    gaps = [(b - a).days for a, b in itertools.pairwise(before)]
     assert all(g <= planner.MOCK_GAP + 1 for g in gaps), gaps
     # More mocks in the last week than in any earlier week.
     assert len(last_week) >= 3

@@ -514,7 +514,7 @@ def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = Tru
     state = _initial_state(inputs)
     p, var_p = _p_unseen(inputs)
     weights = _weights(inputs)
-    weakest = _weakest(inputs, state, p, var_p, float(horizon))
+    weakest = _weakest(inputs, state, p, var_p, inputs.now)
     last_mock = inputs.last_mock
     days: list[PlanDay] = []
     for i in range(max(horizon, 0)):
@@ -523,9 +523,12 @@ def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = Tru
             if want_days:
                 days.append(PlanDay(day, (), off=True))
             continue
-        if i % 7 == 0 or left_before(horizon, i) <= LAST_DAYS:
-            # Weak at the interview if study stopped now (before today's reviews).
+        if left_before(horizon, i) <= LAST_DAYS:
+            # The last days: the topics that would be weakest at the interview.
             weakest = _weakest(inputs, state, p, var_p, float(horizon))
+        elif i % 7 == 0:
+            # Weak now (as Home ranks them), before the day's reviews.
+            weakest = _weakest(inputs, state, p, var_p, max(float(i), inputs.now))
         budget = float(minutes_per_day) - (inputs.done_today if i == 0 else 0.0)
         t = max(i + 0.5, inputs.now) if i == 0 else i + 0.5
         left = horizon - i  # days until the interview, this one included
@@ -691,7 +694,7 @@ def make_plan(inputs: PlanInputs, with_verdict: bool = True) -> Plan:
     forecast = sorted((TopicForecast(t, *planned[t], stopped[t][0], current[t][0])
                        for t in inputs.topics), key=lambda f: (f.plan, f.topic))
     verdict = _verdict(inputs, planned, stopped) if with_verdict else None
-    weakest = _weakest(inputs, _initial_state(inputs), p, var_p, float(horizon))
+    weakest = _weakest(inputs, _initial_state(inputs), p, var_p, inputs.now)
     return Plan(settings.interview_date, settings.minutes_per_day, tuple(days),
                 tuple(forecast), verdict, inputs.done_today, weakest)
 
@@ -761,3 +764,48 @@ def format_plan(plan: Plan, titles: dict[str, str], days: int, weekdays: tuple[s
                      f"[{round(100 * f.plan_low):3d}–{round(100 * f.plan_high):3d}]  /  "
                      f"{round(100 * f.stop):3d}%")
     return "\n".join(lines)
+
+
+# -- today's blocks (what Home starts) ---------------------------------------------------
+BLOCK_ORDER = ("review", "weak", "new", "mock")
+BLOCK_DRILL_ORDER = {"review": "due-first", "weak": "weak-first", "new": "unseen-first"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """One startable part of a day: a drill (or mock) over some topics."""
+
+    kind: str  # review | weak | new | mock
+    topics: tuple[str, ...]
+    count: int
+    minutes: float
+
+    @property
+    def order(self) -> str:
+        return BLOCK_DRILL_ORDER.get(self.kind, "random")
+
+    def title(self, titles: dict[str, str]) -> str:
+        return {"review": "Due reviews", "mock": "Mock interview", "weak": "Weak topics",
+                "new": "New material"}[self.kind]
+
+    def detail(self, titles: dict[str, str]) -> str:
+        """The block's topics, by title ("" for reviews and mocks, which span all)."""
+        if self.kind in ("review", "mock"):
+            return ""
+        return ", ".join(titles.get(t, t) for t in self.topics)
+
+
+def day_blocks(day: PlanDay) -> list[Block]:
+    """A day's items grouped into blocks: reviews, weak topics, new material, a mock."""
+    grouped: dict[str, list[PlanItem]] = {}
+    for item in day.items:
+        grouped.setdefault(item.kind, []).append(item)
+    blocks = []
+    for kind in BLOCK_ORDER:
+        items = grouped.get(kind)
+        if not items:
+            continue
+        topics = tuple(i.topic for i in items if i.topic)
+        blocks.append(Block(kind, topics, sum(i.count for i in items),
+                            sum(i.minutes for i in items)))
+    return blocks
