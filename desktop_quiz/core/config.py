@@ -86,8 +86,10 @@ def check_date(value: str) -> str:
 
 
 def check_days_off(value: list[str]) -> list[str]:
-    days = [v.strip().lower()[:3] for v in value if v.strip()]
-    unknown = [d for d in days if d not in WEEKDAYS]
+    full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    given = [v.strip().lower() for v in value if v.strip()]
+    unknown = [d for d in given if d not in WEEKDAYS and d not in full]
+    days = [d[:3] for d in given]
     if unknown:
         raise ValueError(f"days off: {', '.join(unknown)} is not a weekday "
                          f"(use {','.join(WEEKDAYS)})")
