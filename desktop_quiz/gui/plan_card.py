@@ -23,6 +23,7 @@ from desktop_quiz.gui.qt import (
 from desktop_quiz.gui.widgets import button, card, clear_layout, label, shortcut_text
 
 START_KEY = "Ctrl+T"
+FIRST_DELAY_MS = 120  # start-up: Home paints first, then the plan (~0.1 s) fills the card
 
 
 class PlanCard(QWidget):
@@ -38,6 +39,7 @@ class PlanCard(QWidget):
         self.blocks: list[object] = []
         self.error = ""
         self._elided: list[QLabel] = []
+        self._computed = False
         self.setAccessibleName("Today's plan")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -87,12 +89,14 @@ class PlanCard(QWidget):
             self.plan = None
             self._show_empty()
             return
-        self._timer.start(0)
+        # The first plan waits until Home has been painted; later ones follow at once.
+        self._timer.start(FIRST_DELAY_MS if self.plan is None and not self._computed else 0)
 
     def compute(self) -> None:
         from desktop_quiz.core.study import planner
 
         self._timer.stop()
+        self._computed = True
         self.error = ""
         try:
             self.plan = planner.plan_for(self.ctx.bank, self.ctx.progress, self.ctx.settings,

@@ -403,3 +403,29 @@ def test_fsrs_model_matches_fsrs_on_a_first_good_review():
     r2 = planner.recall(9, after.stability)
     assert planner.after_lapse(after.stability, r2, after.difficulty) == pytest.approx(
         lapsed.stability, rel=0.05)
+
+
+def test_planning_loads_neither_numpy_nor_fsrs(learner_db: Path, plan_bank_path: Path):
+    """Home plans at start-up: the planner must stay clear of the heavy imports."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from desktop_quiz.core.bank.reader import Bank\n"
+        "from desktop_quiz.core.context import AppContext\n"
+        "from desktop_quiz.core.study import planner\n"
+        f"ctx = AppContext.open(Path({str(learner_db)!r}), Bank(Path({str(plan_bank_path)!r})))\n"
+        "s = planner.PlanSettings(__import__('datetime').date.today()"
+        " + __import__('datetime').timedelta(days=20))\n"
+        "plan = planner.make_plan(planner.load_inputs(ctx.bank, ctx.progress, s),"
+        " with_verdict=False)\n"
+        "assert plan.days\n"
+        "print([m for m in ('numpy', 'fsrs', 'matplotlib') if m in sys.modules])\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
