@@ -269,7 +269,7 @@ def _bank(args: argparse.Namespace) -> int:
         for finding in findings:
             print(finding)
         print(f"MCQ length: {length_figures(bank)}", file=sys.stderr)
-        print(f"{len(findings)} finding(s)" + ("" if seeds.is_dir() else
+        print(f"{len(findings)} finding(s)" + ("" if seeds.exists() else
                                                "; source articles not found, originality "
                                                "not checked"), file=sys.stderr)
         return 1 if findings else 0

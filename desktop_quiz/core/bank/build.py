@@ -29,7 +29,7 @@ from desktop_quiz.core.bank.source import Problem, SourceError, parse_folder, so
 
 BANK_SCHEMA_VERSION = 1
 # Bump whenever rendering or the schema changes, so existing banks count as stale.
-BUILDER_VERSION = "5"
+BUILDER_VERSION = "6"
 
 
 @dataclass
@@ -46,22 +46,82 @@ def compile_source(source: Path, previous: Path | None = None) -> CompiledBank:
     ``previous`` is an earlier bank: formulas it rendered with this builder version
     are reused, so rebuilding after an edit renders only new formulas.
     """
-    from desktop_quiz.core.bank.render import Renderer
-
     topics, questions, problems = parse_folder(source)
-    renderer = Renderer()
-    if previous is not None:
-        renderer.preload(read_formulas(previous))
-    renderer.prerender([text for q in questions for text in _texts(q)])
-    rendered: list[Question] = []
-    for q in questions:
-        q2, math_problems = _render_question(q, renderer, source)
-        problems.extend(math_problems)
-        if q2 is not None:
-            rendered.append(q2)
+    preloaded = read_formulas(previous) if previous is not None else []
+    renderer, rendered, math_problems = render_all(questions, source, preloaded)
+    problems.extend(math_problems)
     if problems:
         raise SourceError(problems)
     return CompiledBank(topics, rendered, renderer, current_source_hash(source))
+
+
+# Questions per task: large enough to amortise a task, small enough to balance cores.
+CHUNK = 40
+_WORKER: dict[str, Renderer] = {}
+
+
+def render_all(questions: list[Question], source: Path, preloaded: list[Formula],
+               workers: int | None = None) -> tuple[Renderer, list[Question], list[Problem]]:
+    """Render every question's Markdown and math, on all cores.
+
+    Each worker converts its questions' Markdown once and renders their formulas,
+    keeping its own formula cache; the results come back in question order, so the
+    bank is the same whatever the number of workers.
+    """
+    from desktop_quiz.core.bank.render import Renderer
+
+    chunks = [questions[i:i + CHUNK] for i in range(0, len(questions), CHUNK)]
+    workers = workers or os.cpu_count() or 1
+    results: list[tuple[list[tuple[Question | None, list[Problem]]], dict[str, Formula]]]
+    if workers > 1 and len(chunks) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                     initargs=(preloaded,)) as pool:
+                results = list(pool.map(_render_chunk, chunks, [source] * len(chunks)))
+        except (OSError, RuntimeError):  # no process support (frozen, sandboxed)
+            results = _render_here(chunks, source, preloaded)
+    else:
+        results = _render_here(chunks, source, preloaded)
+    renderer = Renderer()
+    renderer.preload(preloaded)
+    rendered: list[Question] = []
+    problems: list[Problem] = []
+    for outcomes, formulas in results:
+        renderer.formulas.update(formulas)
+        renderer.used.update(formulas)
+        for q, found in outcomes:
+            problems.extend(found)
+            if q is not None:
+                rendered.append(q)
+    return renderer, rendered, problems
+
+
+def _init_worker(preloaded: list[Formula]) -> None:
+    from desktop_quiz.core.bank.render import Renderer
+
+    renderer = Renderer()
+    renderer.preload(preloaded)
+    _WORKER["renderer"] = renderer
+
+
+def _render_chunk(chunk: list[Question], source: Path
+                  ) -> tuple[list[tuple[Question | None, list[Problem]]], dict[str, Formula]]:
+    renderer = _WORKER["renderer"]
+    renderer.used = set()
+    outcomes = [_render_question(q, renderer, source) for q in chunk]
+    return outcomes, {h: renderer.formulas[h] for h in renderer.used}
+
+
+def _render_here(chunks: list[list[Question]], source: Path, preloaded: list[Formula]
+                 ) -> list[tuple[list[tuple[Question | None, list[Problem]]],
+                                 dict[str, Formula]]]:
+    _init_worker(preloaded)
+    try:
+        return [_render_chunk(chunk, source) for chunk in chunks]
+    finally:
+        _WORKER.clear()
 
 
 def _texts(q: Question) -> list[str]:

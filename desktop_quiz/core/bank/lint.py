@@ -16,6 +16,7 @@ whether the bank is good enough to ship:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop_quiz.core.bank.reader import Bank
+from desktop_quiz.core.bank.stats import MIN_PER_TOPIC
 from desktop_quiz.core.model import Question
 
 
@@ -46,8 +48,6 @@ class _GradedLike(Protocol):
 Grader = Callable[[Question, str], _GradedLike]
 
 MIN_PER_KIND = 8
-# Bank v2: every topic has at least this many questions (mcq + recall).
-MIN_PER_TOPIC = 40
 # Length signal limits (issue 13): a learner picking the longest option should
 # do little better than chance.
 MAX_LONGEST_SHARE = 0.30
@@ -199,20 +199,47 @@ def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
-def check_overlap(bank: Bank, seeds: Path) -> list[Finding]:
-    seed_shingles: set[tuple[str, ...]] = set()
+def fingerprint(run: tuple[str, ...]) -> str:
+    """A run of words as a short hash: the repo keeps these, never the articles' text."""
+    return hashlib.sha256(" ".join(run).encode()).hexdigest()[:16]
+
+
+def seed_fingerprints(seeds: Path) -> set[str]:
+    """Fingerprints of every OVERLAP_WORDS-word run of the source articles.
+
+    ``seeds`` is the articles' folder (``*.txt``) or a fingerprint file written by
+    :func:`write_seed_fingerprints` (one hash a line, ``#`` comments).
+    """
+    if seeds.is_file():
+        lines = seeds.read_text(encoding="utf-8").splitlines()
+        return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    found: set[str] = set()
     for path in sorted(seeds.glob("*.txt")):
-        seed_shingles |= _shingles(path.read_text(encoding="utf-8", errors="replace"),
-                                   OVERLAP_WORDS)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found |= {fingerprint(run) for run in _shingles(text, OVERLAP_WORDS)}
+    return found
+
+
+def write_seed_fingerprints(seeds: Path, out: Path) -> int:
+    found = sorted(seed_fingerprints(seeds))
+    out.write_text(f"# sha256[:16] of every {OVERLAP_WORDS}-word run (lower-cased words) of the "
+                   "source articles;\n# `bank lint` checks questions against these. Rebuilt "
+                   "with desktop_quiz.core.bank.lint.write_seed_fingerprints.\n"
+                   + "".join(f"{h}\n" for h in found), encoding="utf-8")
+    return len(found)
+
+
+def check_overlap(bank: Bank, seeds: Path) -> list[Finding]:
+    seed_runs = seed_fingerprints(seeds)
     out = []
     for qid in bank.all_ids():
         q = bank.question(qid)
         text = " ".join([q.prompt, q.answer, q.hint,
                          *(f"{c.text} {c.explanation}" for c in q.choices),
                          *(k.text for k in q.key_points)])
-        shared = _shingles(text, OVERLAP_WORDS) & seed_shingles
+        shared = sorted(run for run in _shingles(text, OVERLAP_WORDS)
+                        if fingerprint(run) in seed_runs)
         if shared:
-            sample = " ".join(sorted(shared)[0])
             out.append(Finding(qid, "originality", f"{len(shared)} {OVERLAP_WORDS}-word runs "
-                               f"shared with a source article, e.g. {sample!r}"))
+                               f"shared with a source article, e.g. {' '.join(shared[0])!r}"))
     return out
