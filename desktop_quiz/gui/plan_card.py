@@ -164,8 +164,11 @@ class PlanCard(QWidget):
             assert isinstance(block, planner.Block)
             row = QHBoxLayout()
             row.setContentsMargins(0, 0, 0, 0)
-            name = QLabel(("▶ " if n == 0 else "    ") + block.title(titles))
+            name = QLabel(("▶ " if n == 0 else "") + block.title(titles))
             name.setTextFormat(Qt.TextFormat.PlainText)
+            indent = name.fontMetrics().horizontalAdvance("▶ ")
+            if n:
+                name.setIndent(indent)  # lined up with the first block's title
             name.setWordWrap(True)
             if n == 0:
                 font = name.font()
@@ -178,6 +181,7 @@ class PlanCard(QWidget):
             detail = block.detail(titles)
             if detail:
                 topics = label(detail, "muted")
+                topics.setIndent(indent)
                 topics.setToolTip(detail)
                 topics.setMinimumWidth(40)
                 topics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
