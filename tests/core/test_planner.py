@@ -230,7 +230,7 @@ def test_the_last_days_review_the_weakest_topics(learner):
     assert any(i.kind == "new" for d in plan.days[:-planner.LAST_DAYS] for i in d.items)
     # Two days before the interview the last days start today: their topics are the
     # weakest at the date by the mastery model itself (computed independently here).
-    short = plan_of(learner, settings(days=2, minutes=45))
+    short = plan_of(learner, settings(days=2, minutes=120))
     at = datetime.combine(short.interview_date, datetime.min.time(), UTC)
     ranked = [m.topic for m in mastery.topic_mastery_now(learner, at, UTC) if m.attempts]
     weak_topics = {i.topic for d in short.days for i in d.items if i.kind == "weak"}
@@ -259,8 +259,7 @@ def test_the_plan_changes_after_answers(learner):
     s = settings(days=21)
     before = plan_of(learner, s)
     # The learner does today's first weak block, all wrong: their state changes.
-    weak = next(i for i in before.days[0].items + before.days[1].items
-                if i.kind in ("weak", "new"))
+    weak = next(i for d in before.days for i in d.items if i.kind in ("weak", "new"))
     from desktop_quiz.core.bank.reader import Filter
 
     ids = learner.bank.query(Filter(topics=(weak.topic or "",)))
@@ -288,8 +287,7 @@ def follow(ctx: AppContext, plan: planner.Plan, day: date, rng: random.Random,
             spec = DrillSpec(Filter(ids=tuple(ctx.progress.due_ids(when + timedelta(hours=5))),
                                     topics=(item.topic or "",)), item.count, "due-first")
         else:
-            order = "weak-first" if item.kind == "weak" else "unseen-first"
-            spec = DrillSpec(Filter(topics=(item.topic or "",)), item.count, order)
+            spec = DrillSpec(Filter(topics=(item.topic or "",)), item.count, item.order)
         for qid in assemble(ctx.bank, spec, ctx.progress, random.Random(1), when):
             q = ctx.bank.question(qid)
             seen = qid in ctx.progress.seen_ids()

@@ -246,6 +246,7 @@ class PlanItem:
     topic: str | None  # None: a mock across topics
     count: int
     minutes: float
+    order: str = "random"  # how the app draws the questions (not in the JSON)
 
     def to_json(self) -> dict[str, object]:
         return {"kind": self.kind, "topic": self.topic, "count": self.count,
@@ -534,21 +535,22 @@ def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = Tru
         left = horizon - i  # days until the interview, this one included
         items: list[PlanItem] = []
         used = 0.0
-        limit = budget * (1.0 + TOLERANCE)
+        slack = budget * TOLERANCE  # the last question may end this far over budget
+        limit = budget
         # 1. due reviews, most overdue first
         due = sorted((c for c in state.cards.values() if c.due < i + 1),
                      key=lambda c: (c.due, c.qid))
         reviewed: dict[str, list[float]] = {}
         for c in due:
             m = inputs.item_minutes(c.kind)
-            if used + m > limit:
+            if not fits(used, m, limit, slack):
                 break
             used += m
             _review(state, c, t, inputs.retention)
             acc = reviewed.setdefault(c.topic, [0, 0.0])
             acc[0] += 1
             acc[1] += m
-        items += [PlanItem("review", topic, int(n), m) for topic, (n, m) in
+        items += [PlanItem("review", topic, int(n), m, "due-first") for topic, (n, m) in
                   sorted(reviewed.items(), key=lambda kv: (-kv[1][1], kv[0]))]
         # 2. a mock interview every few days, more often in the last week
         gap = MOCK_GAP_LAST_WEEK if left <= 7 else MOCK_GAP
@@ -556,17 +558,23 @@ def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = Tru
         if mock_due and budget - used >= inputs.mock_minutes * (1.0 - TOLERANCE) \
                 and budget >= inputs.mock_minutes * 1.2:
             used += inputs.mock_minutes
-            items.append(PlanItem("mock", None, inputs.mock_size, inputs.mock_minutes))
+            items.append(PlanItem("mock", None, inputs.mock_size, inputs.mock_minutes,
+                                  "random"))
             last_mock = i + 0.5
         # 3. new and weak material, or in the last days a review of the weakest topics
         if left <= LAST_DAYS:
-            items += _redrill(inputs, state, weakest, t, limit - used)
+            items += _redrill(inputs, state, weakest, t, limit - used, slack)
         else:
             items += _new_material(inputs, state, p, weights, set(weakest), t, limit - used,
-                                   i + 1, float(horizon))
+                                   i + 1, float(horizon), slack)
         if want_days:
             days.append(PlanDay(day, tuple(items)))
     return days, state, float(max(horizon, 0))
+
+
+def fits(used: float, minutes: float, budget: float, slack: float) -> bool:
+    """Take a question when the day then ends nearer its budget than without it."""
+    return used + minutes <= budget + min(minutes / 2.0, slack)
 
 
 def left_before(horizon: int, i: int) -> int:
@@ -584,7 +592,7 @@ def _weakest(inputs: PlanInputs, state: _State, p: dict[str, float],
 
 def _new_material(inputs: PlanInputs, state: _State, p: dict[str, float],
                   weights: dict[str, float], weak: set[str], t: float, room: float,
-                  due_from: float, at: float) -> list[PlanItem]:
+                  due_from: float, at: float, slack: float) -> list[PlanItem]:
     """Greedy: one question at a time where the gain per minute is highest."""
     heap: list[tuple[float, str, str]] = []  # (-gain per minute, topic, what)
     taken: dict[str, int] = {}
@@ -615,14 +623,14 @@ def _new_material(inputs: PlanInputs, state: _State, p: dict[str, float],
 
     for topic in inputs.topics:
         push(topic)
-    spent: dict[str, list[float]] = {}
+    spent: dict[tuple[str, str], list[float]] = {}
     used = 0.0
     while heap:
         _neg, topic, what = heapq.heappop(heap)
         if what == "new":
             kind = state.unseen[topic][0]
             m = inputs.item_minutes(kind) * NEW_COST
-            if used + m > room:
+            if not fits(used, m, room, slack):
                 continue  # a cheaper question elsewhere may still fit
             state.unseen[topic].pop(0)
             qid = f"~{topic}~{state.seen.get(topic, 0)}"
@@ -635,21 +643,23 @@ def _new_material(inputs: PlanInputs, state: _State, p: dict[str, float],
         else:
             card = redrill_order[topic].pop(0)
             m = inputs.item_minutes(card.kind)
-            if used + m > room:
+            if not fits(used, m, room, slack):
                 continue
             _review(state, card, t, inputs.retention)
         used += m
         taken[topic] = taken.get(topic, 0) + 1
-        acc = spent.setdefault(topic, [0, 0.0])
+        acc = spent.setdefault((topic, what), [0, 0.0])
         acc[0] += 1
         acc[1] += m
         push(topic)
-    return [PlanItem("weak" if topic in weak else "new", topic, int(n), m)
-            for topic, (n, m) in sorted(spent.items(), key=lambda kv: (-kv[1][1], kv[0]))]
+    return [PlanItem("weak" if topic in weak else "new", topic, int(n), m,
+                     "unseen-first" if what == "new" else "weak-first")
+            for (topic, what), (n, m) in sorted(spent.items(),
+                                                key=lambda kv: (-kv[1][1], kv[0]))]
 
 
 def _redrill(inputs: PlanInputs, state: _State, weakest: tuple[str, ...], t: float,
-             room: float) -> list[PlanItem]:
+             room: float, slack: float) -> list[PlanItem]:
     """The last days: the weakest topics' questions, lowest recall first."""
     pool = sorted((c for c in state.cards.values() if c.topic in weakest and c.last < t),
                   key=lambda c: (recall(t - c.last, c.s), c.qid))
@@ -657,14 +667,14 @@ def _redrill(inputs: PlanInputs, state: _State, weakest: tuple[str, ...], t: flo
     used = 0.0
     for c in pool:
         m = inputs.item_minutes(c.kind)
-        if used + m > room:
+        if not fits(used, m, room, slack):
             continue
         used += m
         _review(state, c, t, inputs.retention)
         acc = spent.setdefault(c.topic, [0, 0.0])
         acc[0] += 1
         acc[1] += m
-    return [PlanItem("weak", topic, int(n), m)
+    return [PlanItem("weak", topic, int(n), m, "weak-first")
             for topic, (n, m) in sorted(spent.items(), key=lambda kv: (-kv[1][1], kv[0]))]
 
 
@@ -768,7 +778,6 @@ def format_plan(plan: Plan, titles: dict[str, str], days: int, weekdays: tuple[s
 
 # -- today's blocks (what Home starts) ---------------------------------------------------
 BLOCK_ORDER = ("review", "weak", "new", "mock")
-BLOCK_DRILL_ORDER = {"review": "due-first", "weak": "weak-first", "new": "unseen-first"}
 
 
 @dataclass(frozen=True)
@@ -779,10 +788,7 @@ class Block:
     topics: tuple[str, ...]
     count: int
     minutes: float
-
-    @property
-    def order(self) -> str:
-        return BLOCK_DRILL_ORDER.get(self.kind, "random")
+    order: str = "random"  # the drill order: unseen-first for new questions…
 
     def title(self, titles: dict[str, str]) -> str:
         return {"review": "Due reviews", "mock": "Mock interview", "weak": "Weak topics",
@@ -797,15 +803,13 @@ class Block:
 
 def day_blocks(day: PlanDay) -> list[Block]:
     """A day's items grouped into blocks: reviews, weak topics, new material, a mock."""
-    grouped: dict[str, list[PlanItem]] = {}
+    grouped: dict[tuple[str, str], list[PlanItem]] = {}
     for item in day.items:
-        grouped.setdefault(item.kind, []).append(item)
+        grouped.setdefault((item.kind, item.order), []).append(item)
     blocks = []
-    for kind in BLOCK_ORDER:
-        items = grouped.get(kind)
-        if not items:
-            continue
-        topics = tuple(i.topic for i in items if i.topic)
-        blocks.append(Block(kind, topics, sum(i.count for i in items),
-                            sum(i.minutes for i in items)))
+    for key in sorted(grouped, key=lambda k: (BLOCK_ORDER.index(k[0]), k[1] != "weak-first")):
+        items = grouped[key]
+        topics = tuple(dict.fromkeys(i.topic for i in items if i.topic))
+        blocks.append(Block(key[0], topics, sum(i.count for i in items),
+                            sum(i.minutes for i in items), key[1]))
     return blocks
