@@ -22,7 +22,8 @@ Each study day
    time per question of its kind (the time from one answer to the next in a session,
    feedback included; defaults until there are :data:`MIN_SAMPLES`).
 2. **A mock interview** every :data:`MOCK_GAP` days, every :data:`MOCK_GAP_LAST_WEEK`
-   in the last week (counted from the last mock in the history).
+   in the last week (counted from the last mock in the history); its minutes are set
+   aside before the reviews, so a backlog cannot crowd it out.
 3. **New and weak material**, one question at a time where the expected gain in
    mastery per minute is highest: a new question of topic ``t`` gains
    ``weight_t · (retention − p_t) / n_t`` (``p_t`` low in a weak topic), per minute of
@@ -537,13 +538,19 @@ def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = Tru
         used = 0.0
         slack = budget * TOLERANCE  # the last question may end this far over budget
         limit = budget
+        # A mock interview every few days, more often in the last week: its time is
+        # kept aside first, so a backlog of reviews cannot crowd it out.
+        gap = MOCK_GAP_LAST_WEEK if left <= 7 else MOCK_GAP
+        mock_due = last_mock is None or (i + 0.5) - last_mock >= gap - 0.01
+        mock = mock_due and budget >= inputs.mock_minutes * 1.2
+        reserved = inputs.mock_minutes if mock else 0.0
         # 1. due reviews, most overdue first
         due = sorted((c for c in state.cards.values() if c.due < i + 1),
                      key=lambda c: (c.due, c.qid))
         reviewed: dict[str, list[float]] = {}
         for c in due:
             m = inputs.item_minutes(c.kind)
-            if not fits(used, m, limit, slack):
+            if not fits(used, m, limit - reserved, slack):
                 break
             used += m
             _review(state, c, t, inputs.retention)
@@ -552,11 +559,8 @@ def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = Tru
             acc[1] += m
         items += [PlanItem("review", topic, int(n), m, "due-first") for topic, (n, m) in
                   sorted(reviewed.items(), key=lambda kv: (-kv[1][1], kv[0]))]
-        # 2. a mock interview every few days, more often in the last week
-        gap = MOCK_GAP_LAST_WEEK if left <= 7 else MOCK_GAP
-        mock_due = last_mock is None or (i + 0.5) - last_mock >= gap - 0.01
-        if mock_due and budget - used >= inputs.mock_minutes * (1.0 - TOLERANCE) \
-                and budget >= inputs.mock_minutes * 1.2:
+        # 2. the mock
+        if mock:
             used += inputs.mock_minutes
             items.append(PlanItem("mock", None, inputs.mock_size, inputs.mock_minutes,
                                   "random"))
