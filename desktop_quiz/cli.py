@@ -1,3 +1,4 @@
+# long: one parser and one short handler per command, so every command is found in one place.
 """Command line: ``desktop-quiz`` launches the GUI; sub-commands script everything else.
 
 Imports are lazy so ``--version`` and the bank commands never load Qt, and the

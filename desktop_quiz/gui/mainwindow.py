@@ -38,6 +38,7 @@ from desktop_quiz.gui.richtext import RichEnv
 from desktop_quiz.gui.widgets import label, shortcut_text
 
 if TYPE_CHECKING:
+    from desktop_quiz.core.study.planner import Block
     from desktop_quiz.gui.browse import BrowsePage
     from desktop_quiz.gui.mock import MockArea
     from desktop_quiz.gui.settings import SettingsPage
@@ -370,39 +371,27 @@ class MainWindow(QMainWindow):
         self.show_page("mock")
 
     def start_next_plan_block(self) -> None:
-        """Ctrl+T: the next block of today's plan (or the offer to set a date)."""
+        """Ctrl+T: the next block of today's plan (without a plan: Home, which offers one)."""
         card = self.home.plan_card
-        if card.pending:
-            card.compute()
-        if card.blocks:
-            card.start_next()
-        else:
-            self.show_page("home")
+        card.start_next() if card.pending or card.blocks else self.show_page("home")
 
-    def start_plan_block(self, block: object) -> None:
+    def start_plan_block(self, block: Block) -> None:
         """Start one block of today's plan with the drill (or mock) machinery."""
-        from desktop_quiz.core.study.planner import Block
-
-        assert isinstance(block, Block)
         if block.kind == "mock":
             def mock() -> None:
-                spec = DrillSpec(filter=Filter(kinds=("recall",)), count=block.count,
-                                 order="random", mode="mock")
                 self.show_page("mock")
-                self.mock.start(spec, int(self.ctx.settings["mock_seconds"]))
+                self.mock.start(DrillSpec(Filter(kinds=("recall",)), block.count, "random",
+                                          "mock"), int(self.ctx.settings["mock_seconds"]))
 
             self._when_free(mock)
-            return
-        if block.kind == "review":
+        elif block.kind == "review":
             due = self.ctx.progress.due_ids()
             if not due:
                 notify(self, "Nothing due", "No questions are due for review right now.")
                 return
-            self.start_spec(DrillSpec(filter=Filter(ids=tuple(due)), count=block.count,
-                                      order="due-first", mode="review"))
-            return
-        self.start_spec(DrillSpec(filter=Filter(topics=block.topics), count=block.count,
-                                  order=block.order))
+            self.start_spec(DrillSpec(Filter(ids=tuple(due)), block.count, "due-first", "review"))
+        else:
+            self.start_spec(DrillSpec(Filter(topics=block.topics), block.count, block.order))
 
     def set_interview_date(self) -> None:
         self.show_page("settings")

@@ -117,7 +117,8 @@ def test_ctrl_t_starts_the_next_block_and_the_plan_is_rebuilt_after_the_session(
     w.show_page("home")
     qtbot.waitUntil(lambda: not card.pending and card.plan is not before, timeout=30_000)
     assert card.plan is not None
-    assert card.plan.done_today > before.done_today  # type: ignore[union-attr]
+    # Re-planned from the new answers: today's plan (or the forecast) is not the same.
+    assert card.plan.to_json() != before.to_json()  # type: ignore[union-attr]
 
 
 def test_progress_shows_readiness_per_topic_with_the_verdict(win, study_ctx, qtbot):

@@ -1,3 +1,4 @@
+# long: one pure model (inputs, FSRS-6 projection, daily simulation, forecast, verdict, blocks).
 """The study plan to the interview date, and the readiness forecast.
 
 Pure and deterministic: :func:`load_inputs` reads what the plan needs from the bank,
