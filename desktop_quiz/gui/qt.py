@@ -50,6 +50,8 @@ if TYPE_CHECKING:
         QPixmap,
         QShortcut,
         QStandardItemModel,
+        QTextCharFormat,
+        QTextCursor,
         QTextDocument,
     )
     from PySide6.QtSvg import QSvgRenderer
@@ -90,6 +92,7 @@ if TYPE_CHECKING:
         QStackedWidget,
         QStyleFactory,
         QTextBrowser,
+        QTextEdit,
         QTreeWidget,
         QTreeWidgetItem,
         QTreeWidgetItemIterator,
@@ -189,7 +192,10 @@ __all__ = [
     "QStyleFactory",
     "QSvgRenderer",
     "QTextBrowser",
+    "QTextCharFormat",
+    "QTextCursor",
     "QTextDocument",
+    "QTextEdit",
     "QThread",
     "QTimer",
     "QTreeWidget",

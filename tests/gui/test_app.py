@@ -106,7 +106,8 @@ def test_screenshots_render_every_screen(gui_bank, tmp_path, theme_name):
                      timeout=300)
     assert result.returncode == 0, result.stderr
     wanted = ["home", "drill-setup", "mcq-question", "mcq-feedback", "recall-question",
-              "recall-feedback", "summary", "mock-interview", "browse", "settings", "progress"]
+              "recall-feedback", "recall-evidence", "summary", "mock-interview", "browse",
+              "settings", "progress"]
     from desktop_quiz.gui.qt import QImage
 
     for name in wanted:

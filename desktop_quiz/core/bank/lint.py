@@ -11,6 +11,8 @@ whether the bank is good enough to ship:
 - no free points: restating the prompt must hit no key point, or a learner scores
   by echoing the question;
 - MCQ hygiene: no "all/none of the above", correct answers not always in one slot;
+- accept phrasings (:func:`check_phrasings`): specific, not generic single words,
+  numbers where the point states one;
 - originality: no run of :data:`OVERLAP_WORDS` words shared with a source article.
 """
 
@@ -72,7 +74,7 @@ class Finding:
 def lint(bank: Bank, grade_recall: Grader, seeds: Path | None = None) -> list[Finding]:
     return [*check_counts(bank), *check_recall_self_consistency(bank, grade_recall),
             *check_prompt_echo(bank, grade_recall), *check_mcq(bank),
-            *check_mcq_lengths(bank),
+            *check_mcq_lengths(bank), *check_phrasings(bank),
             *(check_overlap(bank, seeds) if seeds else [])]
 
 
@@ -242,4 +244,64 @@ def check_overlap(bank: Bank, seeds: Path) -> list[Finding]:
         if shared:
             out.append(Finding(qid, "originality", f"{len(shared)} {OVERLAP_WORDS}-word runs "
                                f"shared with a source article, e.g. {' '.join(shared[0])!r}"))
+    return out
+
+
+# -- accept phrasings (issue 12) -----------------------------------------------------
+GENERIC_SHARE = 0.25  # a word in this share of a topic's questions is its common vocabulary
+_NUMERIC_RE = re.compile(r"(?<![\w.^_{])(?:\d+[.,]\d+|\d{2,})(?![\w}])")
+_ACRONYM_RE = re.compile(r"\b[A-Z][A-Z0-9]{1,5}s?\b")
+
+
+def check_phrasings(bank: Bank) -> list[Finding]:
+    """Accept phrasings a wrong answer could meet by chance.
+
+    - ``phrasing-weak``: no word of 4+ letters that is not a stop word, no number of
+      two digits or with a decimal point, and no acronym the question writes in
+      capitals ("UCB", "IQR"): "l1", "z", "gap" or "0" turn up anywhere.
+    - ``phrasing-single``: a one-word phrasing that is generic for the question: the
+      word is in the prompt, or in the prompt or model answer of at least
+      :data:`GENERIC_SHARE` of the topic's questions. Say how the word is used
+      ("exactly zero", not "zero").
+    - ``phrasing-numeric``: the point states a number but no phrasing has one, so
+      a wrong number is graded as right.
+    """
+    from desktop_quiz.core.text import content_words, is_specific
+
+    questions = [bank.question(qid) for qid in bank.all_ids()]
+    topic_df: dict[str, Counter[str]] = {}
+    topic_n: Counter[str] = Counter()
+    for q in questions:
+        topic_n[q.topic] += 1
+        stems = {w.stem for w in content_words(f"{q.prompt} {q.answer}")}
+        topic_df.setdefault(q.topic, Counter()).update(stems)
+    out = []
+    for q in questions:
+        if q.kind != "recall":
+            continue
+        prompt = {w.stem for w in content_words(q.prompt)}
+        acronyms = frozenset(a.lower().rstrip("s") for a in _ACRONYM_RE.findall(" ".join(
+            [q.prompt, q.answer, *(k.text for k in q.key_points)])) if len(a) >= 3)
+        for point in q.key_points:
+            for alt in point.alternatives:
+                ws = content_words(alt)
+                if not is_specific(alt, acronyms):
+                    out.append(Finding(q.id, "phrasing-weak",
+                                       f"accept phrasing {alt!r} (point {point.text!r}) has no "
+                                       "word of 4+ letters that is not a stop word"))
+                elif len(ws) == 1 and ws[0].number is None:
+                    st = ws[0].stem
+                    share = topic_df[q.topic][st] / topic_n[q.topic]
+                    if st in prompt or share >= GENERIC_SHARE:
+                        why = ("is in the prompt" if st in prompt else
+                               f"is in {share:.0%} of the {q.topic} questions")
+                        out.append(Finding(q.id, "phrasing-single",
+                                           f"single-word phrasing {alt!r} {why}; add the "
+                                           f"words that make point {point.text!r}"))
+            if _NUMERIC_RE.search(point.text.lower()) and not any(
+                    w.number is not None for alt in point.alternatives
+                    for w in content_words(alt)):
+                out.append(Finding(q.id, "phrasing-numeric",
+                                   f"point {point.text!r} states a number but no accept "
+                                   "phrasing has one"))
     return out
