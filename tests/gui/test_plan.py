@@ -71,10 +71,17 @@ def test_the_card_shows_todays_blocks_and_a_click_starts_the_next(win, study_ctx
                                 with_verdict=False)
     assert expected is not None and expected.today is not None
     blocks = planner.day_blocks(expected.today)
-    assert card.blocks == blocks and blocks
+    def shape(bs):  # type: ignore[no-untyped-def]
+        return [(b.kind, b.topics, b.count, b.order) for b in bs]
+
+    # Review minutes depend on recall "now", a few milliseconds apart: compare closely.
+    assert shape(card.blocks) == shape(blocks) and blocks
+    assert [b.minutes for b in card.blocks] == pytest.approx([b.minutes for b in blocks],
+                                                             rel=1e-3)
     assert card.rows.count() == len(blocks)
-    total = round(expected.done_today + sum(b.minutes for b in blocks))
-    assert f"of {total} minutes done today" in card.summary.text()
+    total = expected.done_today + sum(b.minutes for b in blocks)
+    assert any(f"of {round(total) + d} minutes done today" in card.summary.text()
+               for d in (-1, 0, 1))
     first = blocks[0]
     click(qtbot, card.start_button)
     if first.kind == "mock":

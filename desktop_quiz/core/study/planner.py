@@ -28,12 +28,14 @@ Each study day
 3. **New and weak material**, one question at a time where the expected gain in
    mastery per minute is highest: a new question of topic ``t`` gains
    ``weight_t · (retention − p_t) / n_t`` (``p_t`` low in a weak topic), per minute of
-   its first day (the answer and its learning-step repeat). Focus topics weigh
-   :data:`FOCUS_WEIGHT`; topics with fewer than :data:`COVERAGE_MIN` questions seen get
+   all its answers until FSRS's learning steps let it go (two, three after a miss:
+   :func:`new_answers`; a review that may lapse costs :func:`review_answers`). Focus
+   topics weigh :data:`FOCUS_WEIGHT`; topics with fewer than :data:`COVERAGE_MIN` questions seen get
    :data:`COVERAGE_BOOST` (coverage of unseen topics before depth); each further
-   question of a topic on the same day gains :data:`DEPTH_DECAY` times less. Blocks in
-   the five weakest topics are ``weak`` (a weak-first drill), others ``new``
-   (unseen-first).
+   question of a topic on the same day gains :data:`DEPTH_DECAY` times less. Items in
+   the five weakest topics (which count :data:`WEAK_PRIORITY` times) are ``weak``,
+   others ``new``; new questions are drawn unseen-first, re-drills of seen ones in a
+   weak topic (valued by FSRS's gain in R at the date) weak-first.
 4. **The last days** (:data:`LAST_DAYS`) bring nothing new: after the reviews, the
    remaining time re-drills the weakest topics, lowest recall first.
 
@@ -70,7 +72,14 @@ DEFAULT_MINUTES = {"mcq": 1.0, "recall": 3.0, "code": 8.0}
 DEFAULT_OTHER_MINUTES = 2.0
 MIN_SAMPLES = 5
 MAX_GAP_MINUTES = 15.0  # a longer pause between two answers is a break, not study
-NEW_COST = 1.5  # a new question is answered about 1.5 times on its first day (learning steps)
+# FSRS learning steps: a new question is answered twice before it graduates (once more
+# after a miss), and a lapsed one once more (relearning): expected answers per item.
+def new_answers(p: float) -> float:
+    return 2.0 + (1.0 - p)
+
+
+def review_answers(r: float) -> float:
+    return 2.0 - r
 FOCUS_WEIGHT = 2.0
 WEAK_PRIORITY = 2.0  # "weak topics first": their gain per minute counts double
 COVERAGE_MIN = 1
@@ -550,7 +559,7 @@ def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = Tru
                      key=lambda c: (c.due, c.qid))
         reviewed: dict[str, list[float]] = {}
         for c in due:
-            m = inputs.item_minutes(c.kind)
+            m = inputs.item_minutes(c.kind) * review_answers(recall(t - c.last, c.s))
             if not fits(used, m, limit - reserved, slack):
                 break
             used += m
@@ -611,7 +620,8 @@ def _new_material(inputs: PlanInputs, state: _State, p: dict[str, float],
             coverage = COVERAGE_BOOST if state.seen.get(topic, 0) < COVERAGE_MIN else 1.0
             gain = weights[topic] * max(inputs.retention - p[topic], 0.01) * coverage * depth
             # A drill of the topic draws its kinds in proportion: cost at their mean.
-            cost = sum(inputs.item_minutes(k) for k in kinds) / len(kinds) * NEW_COST
+            cost = (sum(inputs.item_minutes(k) for k in kinds) / len(kinds)
+                    * new_answers(p[topic]))
             heapq.heappush(heap, (-gain / (n_total * cost), topic, "new"))
         elif topic in weak:
             cards = redrill_order.get(topic)
@@ -634,7 +644,7 @@ def _new_material(inputs: PlanInputs, state: _State, p: dict[str, float],
         _neg, topic, what = heapq.heappop(heap)
         if what == "new":
             kind = state.unseen[topic][0]
-            m = inputs.item_minutes(kind) * NEW_COST
+            m = inputs.item_minutes(kind) * new_answers(p[topic])
             if not fits(used, m, room, slack):
                 continue  # a cheaper question elsewhere may still fit
             state.unseen[topic].pop(0)
