@@ -179,10 +179,8 @@ class _Worker:
     def cleanup(self) -> None:
         import shutil
 
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover
-            pass
         for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             if pipe is not None:
                 with contextlib.suppress(OSError):
@@ -495,10 +493,8 @@ def worker_main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if sys.path and sys.path[0] in ("", "."):
         sys.path.pop(0)
-    try:
-        import numpy  # noqa: F401 - imported once, before the clock starts
-    except ImportError:  # pragma: no cover - numpy is a dependency
-        pass
+    with contextlib.suppress(ImportError):  # numpy is a dependency; imported before timing
+        import numpy  # noqa: F401
     proto = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     if "--batch" in argv:
         return _batch(proto)
