@@ -279,7 +279,7 @@ def _bank(args: argparse.Namespace) -> int:
     return 0
 
 
-def _code_checker():  # type: ignore[no-untyped-def]
+def _code_checker():
     """The study runner's exercise check, handed to the bank builder (bank ↛ study)."""
     from desktop_quiz.core.study.runner import ExerciseCheck, check_exercises
 

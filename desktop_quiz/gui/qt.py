@@ -49,7 +49,11 @@ if TYPE_CHECKING:
         QPixmap,
         QShortcut,
         QStandardItemModel,
+        QSyntaxHighlighter,
+        QTextCharFormat,
+        QTextCursor,
         QTextDocument,
+        QTextFormat,
     )
     from PySide6.QtSvg import QSvgRenderer
     from PySide6.QtTest import QTest
@@ -184,8 +188,12 @@ __all__ = [
     "QStandardPaths",
     "QStyleFactory",
     "QSvgRenderer",
+    "QSyntaxHighlighter",
     "QTextBrowser",
+    "QTextCharFormat",
+    "QTextCursor",
     "QTextDocument",
+    "QTextFormat",
     "QThread",
     "QTimer",
     "QTreeWidget",

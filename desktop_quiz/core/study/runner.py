@@ -42,6 +42,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 WORKER_FLAG = "--run-exercise-worker"
 TIME_LIMIT_S = 5.0
@@ -144,7 +145,7 @@ class _Worker:
             kwargs["start_new_session"] = True  # killpg reaches anything it forks
         else:  # pragma: no cover - Windows
             kwargs["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
-        self.proc = subprocess.Popen(
+        self.proc: subprocess.Popen[bytes] = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             cwd=self.folder, env=_worker_env(), **kwargs)  # type: ignore[call-overload]
         self.ready = False
@@ -239,9 +240,9 @@ class Runner:
     def _run_on(self, worker: _Worker, code: str, tests: str, test_names: Sequence[str],
                 entry_points: Sequence[str], docs: Sequence[str]) -> RunResult:
         if not worker.wait_ready(START_TIMEOUT_S):
-            err = _read_rest(worker)
+            why = _read_rest(worker)
             return RunResult("crash", "The exercise runner could not start"
-                             + (f": {err.strip().splitlines()[-1]}" if err.strip() else "."))
+                             + (f": {why.strip().splitlines()[-1]}" if why.strip() else "."))
         job = {"code": code, "tests": tests, "names": list(test_names),
                "entry_points": list(entry_points), "memory_mb": self.memory_mb,
                "file_limit": FILE_LIMIT}
@@ -254,7 +255,7 @@ class Runner:
             worker.kill()
             out, err = worker.proc.communicate()
             timed_out = True
-        except (BrokenPipeError, OSError):
+        except OSError:
             out, err, timed_out = b"", b"", False
             worker.proc.wait()
         elapsed = time.perf_counter() - started
@@ -277,7 +278,7 @@ class Runner:
 def _read_rest(worker: _Worker) -> str:
     worker.kill()
     try:
-        return (worker.proc.stderr.read() if worker.proc.stderr else b"").decode(  # type: ignore[union-attr]
+        return (worker.proc.stderr.read() if worker.proc.stderr else b"").decode(
             "utf-8", "replace")
     except (OSError, ValueError):
         return ""
@@ -512,7 +513,7 @@ def worker_main(argv: Sequence[str] | None = None) -> int:
     os.dup2(sink, 1)
     os.dup2(sink, 2)
     out, err = _CappedText(), _CappedText()
-    sys.stdout, sys.stderr = out, err  # type: ignore[assignment]
+    sys.stdout, sys.stderr = out, err
 
     def emit(event: dict[str, object]) -> None:
         proto.write(json.dumps(event) + "\n")
@@ -531,7 +532,7 @@ def worker_main(argv: Sequence[str] | None = None) -> int:
     os._exit(0)  # the learner's threads or atexit handlers must not keep us alive
 
 
-def _run_job(job: dict, emit: Callable[[dict[str, object]], None]) -> None:  # type: ignore[type-arg]
+def _run_job(job: dict[str, Any], emit: Callable[[dict[str, object]], None]) -> None:
     ns: dict[str, object] = {"__name__": "solution", "__builtins__": __builtins__}
     try:
         compiled = compile(job["code"], LEARNER_FILE, "exec")
@@ -606,7 +607,7 @@ def _batch(proto) -> int:  # type: ignore[no-untyped-def]
         for which in ("solution", "starter"):
             events: list[dict[str, object]] = []
             saved = sys.stdout, sys.stderr
-            sys.stdout, sys.stderr = _CappedText(), _CappedText()  # type: ignore[assignment]
+            sys.stdout, sys.stderr = _CappedText(), _CappedText()
             try:
                 _run_job({"code": job[which], "tests": job["tests"], "names": job["names"]},
                          events.append)
