@@ -290,9 +290,9 @@ class CodeEditor(QPlainTextEdit):
         stripped = line.rstrip()
         if stripped.endswith(":"):
             indent += INDENT
-        elif stripped.split(" ", 1)[0] in ("return", "pass", "break", "continue", "raise") \
-                and stripped == line.strip() and len(indent) >= 4:
-            indent = indent[:-4]
+        elif stripped.lstrip().split(" ", 1)[0] in (
+                "return", "pass", "break", "continue", "raise") and len(indent) >= 4:
+            indent = indent[:-4]  # the block ends after these
         c.insertText("\n" + indent)
         self.ensureCursorVisible()
 
@@ -526,6 +526,11 @@ class ExercisePanel(QWidget):
     def _on_done(self, result: RunResult) -> None:
         self.async_run.busy = False
         self.run_button.setEnabled(not self.submitted)
+        from desktop_quiz.gui.qt import QApplication
+
+        focus = QApplication.focusWidget()
+        if not self.submitted and (focus is None or focus is self.run_button):
+            self.editor.setFocus(Qt.FocusReason.OtherFocusReason)  # keep typing
         self.show_result(result)
         self.ran.emit(result)
 
