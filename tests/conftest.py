@@ -21,9 +21,8 @@ QUESTIONS = ROOT / "questions"
 @pytest.fixture(scope="session")
 def bank_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real bank, built once per test run from questions/."""
-    from desktop_quiz.core.bank.build import build_bank
-
     from desktop_quiz.core import paths
+    from desktop_quiz.core.bank.build import build_bank
 
     out = tmp_path_factory.mktemp("bank") / "bank.sqlite"
     # Formulas already rendered in the checkout's bank are reused (same builder only).
