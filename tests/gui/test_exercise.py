@@ -178,3 +178,30 @@ def test_drill_setup_kind_filter_and_browse_show_exercises(window, qtbot, ctx):
     browse._show(EXERCISE)
     shown = browse.preview.toPlainText()
     assert "Tests (" in shown and "test_worked_example" in shown
+
+
+def test_a_mock_interview_may_end_with_a_coding_exercise(window, qtbot, ctx):
+    window.mock_interview()
+    setup = window.mock.setup
+    assert not setup.exercise.isChecked()  # the setting's default
+    setup.count.setValue(2)
+    click(qtbot, setup.exercise)
+    click(qtbot, setup.start_button)
+    assert ctx.settings["mock_exercise"] is True  # remembered
+    run = window.mock.run
+    assert run.position.text() == "Question 1 / 2"
+    assert run.editor.isVisible() and not run.code_editor.isVisible()
+    qtbot.keyClicks(run.editor, "bias and variance")
+    click(qtbot, run.next_button)
+    q = run.session.question
+    assert q.kind == "code" and run.code_editor.isVisible()
+    assert run.code_editor.toPlainText() == q.exercise.starter
+    run.code_editor.setPlainText(q.exercise.solution)
+    click(qtbot, run.next_button)
+    qtbot.waitUntil(lambda: window.mock.currentWidget() is window.mock.report, timeout=30_000)
+    kinds = [(a.kind, a.mode) for a in ctx.progress.answers()]
+    assert kinds == [("recall", "mock"), ("code", "mock")]
+    report = window.mock.report
+    total = len(q.exercise.test_cases)
+    assert f"coding exercise: {total} of {total} tests passed" in report.detail.text()
+    assert "Reference solution" in report.view.toPlainText()
