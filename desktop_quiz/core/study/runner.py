@@ -115,7 +115,11 @@ def suggest_rating(passed: int, total: int) -> int:
 def worker_command() -> list[str]:
     """How to start a worker: the frozen executable with a flag, or ``python -I``."""
     if getattr(sys, "frozen", False):
-        return [sys.executable, WORKER_FLAG]
+        exe = Path(sys.executable)
+        cli_twin = exe.with_name(exe.stem + "-cli.exe")  # Windows: the console executable
+        if sys.platform == "win32" and cli_twin.is_file():
+            exe = cli_twin  # has real standard streams, unlike the windowed one
+        return [str(exe), WORKER_FLAG]
     package_root = str(Path(__file__).resolve().parents[3])
     boot = (f"import sys; sys.path.insert(0, {package_root!r}); "
             "from desktop_quiz.core.study.runner import worker_main; "
