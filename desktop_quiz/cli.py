@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None and sys.argv[1:2] == ["--run-exercise-worker"]:
         # The frozen app is its own exercise worker (core/study/runner.py).
-        from desktop_quiz.core.study.runner import worker_main
+        from desktop_quiz.core.study.worker import worker_main
 
         return worker_main(sys.argv[2:])
     args = build_parser().parse_args(argv)
@@ -471,18 +471,8 @@ def _exercise(args: argparse.Namespace) -> int:
     ex = q.exercise
     result = runner.run(code, ex.tests, [t.name for t in ex.test_cases], ex.entry_points,
                         [t.doc for t in ex.test_cases])
-    if args.json:
-        print(json.dumps({"id": q.id, **result.to_json()}, indent=2))
-    else:
-        if result.message:
-            print(result.message)
-        for t in result.tests:
-            print(f"{'PASS' if t.passed else 'FAIL'}  {t.name}  ({t.doc})")
-            if not t.passed and t.message:
-                print("      " + t.message.replace("\n", "\n      "))
-            if t.traceback:
-                print("      " + t.traceback.replace("\n", "\n      "))
-        print(f"{result.passed}/{result.total} tests passed in {result.seconds:.2f} s")
+    print(json.dumps({"id": q.id, **result.to_json()}, indent=2) if args.json
+          else result.format_text())
     return 0 if result.all_passed else 1
 
 

@@ -1,3 +1,4 @@
+# long: setup, run and report of one mock interview share its session, timing and kinds.
 """Mock interview: timed recall questions, no feedback until the end, then a report.
 
 With the ``mock_exercise`` setting, the interview ends with one coding exercise from
@@ -18,6 +19,7 @@ from desktop_quiz.core.bank.reader import Filter
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.study.session import DrillSpec, Session, assemble
 from desktop_quiz.gui import theme
+from desktop_quiz.gui.code_editor import CodeEditor
 from desktop_quiz.gui.compose import (
     BAD_MARK,
     OK_MARK,
@@ -26,7 +28,7 @@ from desktop_quiz.gui.compose import (
     key_points_html,
 )
 from desktop_quiz.gui.dialogs import ask
-from desktop_quiz.gui.exercise_panel import AsyncRun, CodeEditor
+from desktop_quiz.gui.exercise_panel import AsyncRun
 from desktop_quiz.gui.qt import (
     QCheckBox,
     QElapsedTimer,

@@ -1,3 +1,4 @@
+# long: one page whose three answer flows (MCQ, recall, code) share footer, keys and state.
 """The question view of a drill: one question at a time, MCQ or free recall.
 
 It only shows a :class:`~desktop_quiz.core.study.session.Session` and forwards what the
