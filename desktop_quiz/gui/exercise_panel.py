@@ -32,6 +32,7 @@ from desktop_quiz.gui.qt import (
     QHBoxLayout,
     QLabel,
     QObject,
+    QPlainTextEdit,
     QSizePolicy,
     Qt,
     QTimer,
@@ -121,6 +122,11 @@ class ExercisePanel(QWidget):
         self.banner.hide()
         layout.addWidget(self.banner)
 
+        # Your code (left) and, after submitting, the reference solution (right).
+        self.code_row = QHBoxLayout()
+        self.code_row.setSpacing(12)
+        left = QVBoxLayout()
+        left.setSpacing(6)
         head = QHBoxLayout()
         head.addWidget(label("Your code", "h2"))
         head.addStretch(1)
@@ -128,25 +134,24 @@ class ExercisePanel(QWidget):
                                    tip="Replace your code with the starter (your draft is lost)")
         self.reset_button.clicked.connect(self.reset)
         head.addWidget(self.reset_button)
-        layout.addLayout(head)
-        self.code_row = QHBoxLayout()
-        self.code_row.setSpacing(8)
+        left.addLayout(head)
         self.editor = CodeEditor(self)
         self.editor.setAccessibleName("Your code")
         draft = drafts.load(q.id) if drafts else None
         self.editor.setPlainText(draft if draft is not None else ex.starter)
         self.restored = draft is not None
-        self.editor.fit_lines(16)
-        self.code_row.addWidget(self.editor, 1)
+        self.editor.fit_lines(max(10, min(18, self.editor.blockCount() + 3)))
+        left.addWidget(self.editor, 1)
+        self.code_row.addLayout(left, 1)
         self.solution_box = QWidget(self)
         sb = QVBoxLayout(self.solution_box)
         sb.setContentsMargins(0, 0, 0, 0)
-        sb.setSpacing(4)
-        sb.addWidget(label("Reference solution", "muted"))
+        sb.setSpacing(6)
+        sb.addWidget(label("Reference solution", "h2"))
         self.solution = CodeEditor(self.solution_box, read_only=True)
         self.solution.setAccessibleName("Reference solution")
         self.solution.setPlainText(ex.solution)
-        sb.addWidget(self.solution)
+        sb.addWidget(self.solution, 1)
         self.solution_box.hide()
         self.code_row.addWidget(self.solution_box, 1)
         layout.addLayout(self.code_row)
@@ -344,6 +349,18 @@ class ExercisePanel(QWidget):
         self.hint_button.setVisible(left > 0 and not self.submitted)
         self.hint_button.setText(f"Next &hint ({shortcut_text('Ctrl+H')})")
 
+    def _fit_review(self) -> None:
+        """Both code views tall enough for their wrapped lines (up to 40)."""
+        lines = 0
+        for view in (self.editor, self.solution):
+            block, n = view.document().firstBlock(), 0
+            while block.isValid():
+                n += max(1, block.layout().lineCount() if block.layout() else 1)
+                block = block.next()
+            lines = max(lines, n)
+        for view in (self.editor, self.solution):
+            view.fit_lines(min(40, lines + 1))
+
     def show_review(self, suggested: int) -> None:
         """After submitting: solution beside the code, the explanation, the suggestion."""
         from desktop_quiz.core.model import Rating
@@ -357,6 +374,9 @@ class ExercisePanel(QWidget):
         self.reset_button.hide()
         self.hint_button.hide()
         self.solution_box.show()
+        for view in (self.editor, self.solution):  # half the width: wrap, don't scroll
+            view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        QTimer.singleShot(0, self._fit_review)
         self.feedback.show()
         r = self.last_result
         passed, total = (r.passed, r.total) if r else (0, len(self.test_labels))
