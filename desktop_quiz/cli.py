@@ -203,6 +203,9 @@ def _writer_lock(what: str) -> Any:
         return DataLock(_data_dir(), f"desktop-quiz {what}").acquire()
     except LockedError as exc:
         raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"the data folder {_data_dir()} cannot be written "
+                       f"({exc.strerror or exc}); nothing was changed") from None
 
 
 # -- bank -----------------------------------------------------------------------
@@ -413,6 +416,9 @@ def _history(args: argparse.Namespace) -> int:
             return 0
         report = history.import_into(ctx, args.file, skip_unknown=args.skip_unknown)
         print(report.summary())
+        if report.safety is not None and report.added:
+            print(f"note: the state before the import was kept as {report.safety}",
+                  file=sys.stderr)
         return 0
     except history.HistoryError as exc:
         for problem in exc.problems:

@@ -221,10 +221,15 @@ class RichView(QTextBrowser):
         names (a device file, a secret), so nothing reaches the default loader.
         """
         qurl = QUrl(url) if isinstance(url, str) else url
-        if (type == QTextDocument.ResourceType.ImageResource.value
-                or type == QTextDocument.ResourceType.ImageResource) and qurl.scheme() == "math":
-            return self.env.math_image(qurl.path(), self.devicePixelRatioF())
-        return None
+        image = (type == QTextDocument.ResourceType.ImageResource.value
+                 or type == QTextDocument.ResourceType.ImageResource)
+        if image and qurl.scheme() == "math":
+            found = self.env.math_image(qurl.path(), self.devicePixelRatioF())
+            if found is not None:
+                return found
+        # An empty value, not None: for None the document falls back to reading the
+        # URL from disk itself.
+        return QImage() if image else QByteArray()
 
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() == "https":  # the sanitizer keeps no other links

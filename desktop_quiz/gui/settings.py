@@ -281,7 +281,7 @@ class SettingsPage(QWidget):
         safety = None
         try:
             safety = backup.restore(ctx.data_dir, path)
-        except (ValueError, OSError) as exc:
+        except (ValueError, OSError, backup.RecoveryError) as exc:
             error = str(exc)
         try:
             ctx.progress = Progress(ctx.data_dir, Scheduling(ctx.settings["desired_retention"]))

@@ -82,12 +82,21 @@ def test_each_distinct_formula_is_stored_once(fixture_source: Path, tmp_path: Pa
 
 
 def test_sanitizer_drops_scripts_handlers_and_remote_urls() -> None:
-    dirty = ('<p onclick="x()">hi<script>alert(1)</script><a href="https://evil.example/">l</a>'
+    dirty = ('<p onclick="x()">hi<script>alert(1)</script><a href="https://ok.example/">l</a>'
              '<img src="https://evil.example/t.png"><img src="math:abc"></p>')
     clean = sanitize(dirty)
     assert "script" not in clean and "onclick" not in clean
-    assert "evil.example" not in clean
+    assert "evil.example" not in clean  # no remote image
+    assert 'href="https://ok.example/"' in clean  # https links survive (system browser)
     assert 'src="math:abc"' in clean
+
+
+@pytest.mark.parametrize("url", ["/dev/zero", "/etc/passwd", "//host/share/x.png",
+                                 "file:///etc/passwd", "data:image/png;base64,AAAA",
+                                 "relative.png", "../up.png", "qrc:/x.png", "math:../x"])
+def test_sanitizer_keeps_no_image_the_builder_did_not_make(url: str) -> None:
+    clean = sanitize(f'<img src="{url}"><a href="{url}">t</a>')
+    assert url not in clean and "src=" not in clean and "href=" not in clean
 
 
 def test_raw_html_in_markdown_is_neutralized() -> None:

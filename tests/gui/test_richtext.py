@@ -46,3 +46,24 @@ def test_code_blocks_get_a_padded_dark_box():
     html = '<pre style="background-color:#161b22;color:#e6edf3"><code>x = 1</code></pre>'
     out = wrap_code_blocks(html)
     assert 'bgcolor="#161b22"' in out and "<code>" not in out and "x = 1" in out
+
+
+def test_the_view_loads_no_resource_that_is_not_ours(app, gui_bank, qtbot, tmp_path):
+    secret = tmp_path / "secret.png"
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    image.fill(0xFF00FF00)
+    assert image.save(str(secret))
+    view = RichView(RichEnv(gui_bank, 11))
+    qtbot.addWidget(view)
+    kinds = (QTextDocument.ResourceType.ImageResource.value,
+             QTextDocument.ResourceType.StyleSheetResource.value)
+    for url in (QUrl.fromLocalFile(str(secret)), QUrl(str(secret)), QUrl("/dev/zero"),
+                QUrl("file:///etc/passwd"), QUrl("math:not-a-formula")):
+        for kind in kinds:
+            loaded = view.loadResource(kind, url)
+            assert not loaded or (isinstance(loaded, QImage) and loaded.isNull()), url
+    # Raw HTML in a view (it never comes from the bank) still reads nothing local.
+    view.set_bank_html(f'<img src="{secret}"><img src="/dev/zero">')
+    for url in (QUrl(str(secret)), QUrl("/dev/zero")):
+        found = view.document().resource(kinds[0], url)
+        assert found is None or found.isNull(), url

@@ -55,7 +55,7 @@ STYLE_PROPERTIES = {
 # Only our own math images and https links survive; any other URL (relative,
 # absolute path, //host, file:, data: from a file) is dropped with its attribute.
 URL_SCHEMES = {MATH_SCHEME, "https"}
-_OUR_IMAGE_RE = re.compile(rf"^{MATH_SCHEME}:[0-9a-f]{{8,64}}$")
+_OUR_IMAGE_RE = re.compile(rf"^{MATH_SCHEME}:[0-9a-f]{{1,64}}$")
 _HTTPS_RE = re.compile(r"^https://[^/\s]+(/\S*)?$", re.IGNORECASE)
 
 _MATH_RE = re.compile(

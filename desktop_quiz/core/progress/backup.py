@@ -293,7 +293,7 @@ def diagnose(data_dir: Path) -> Diagnosis:
         return Diagnosis(True, f"{data_dir} does not exist yet: nothing to check; the app "
                          "creates it on first start")
     if not os.access(data_dir, os.W_OK | os.X_OK):
-        health = inspect(data_dir / PROGRESS_FILE)
+        health = inspect(data_dir / PROGRESS_FILE, immutable=True)
         state = "readable" if health.ok else str(health)
         return Diagnosis(False, f"{data_dir} cannot be written (progress database: {state})",
                          "fix the folder's permissions, or copy it somewhere you can write "
@@ -304,8 +304,8 @@ def diagnose(data_dir: Path) -> Diagnosis:
     if health.kind == "missing":
         return Diagnosis(True, f"no progress yet in {data_dir}; {where}")
     if health.ok:
-        return Diagnosis(True, f"ok: {data_dir / PROGRESS_FILE} is a valid progress "
-                         f"database with {health.answers} answers; {where}")
+        return Diagnosis(True, f"ok: {data_dir / PROGRESS_FILE} is a valid progress database "
+                         f"(passes quick_check) with {health.answers} answers; {where}")
     if health.kind == "newer":
         return Diagnosis(False, f"{data_dir / PROGRESS_FILE} was written by a newer "
                          f"desktop-quiz ({health.detail})", "update the app; do not restore")

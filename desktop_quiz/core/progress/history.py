@@ -64,8 +64,6 @@ class ImportReport:
             text += (f"; skipped {self.skipped} row{'s' if self.skipped != 1 else ''} of "
                      f"{len(self.unknown)} unknown question{'s' if len(self.unknown) != 1 else ''}"
                      f" ({', '.join(self.unknown[:5])}{', …' if len(self.unknown) > 5 else ''})")
-        if self.safety is not None and self.added:
-            text += f"; the previous state was kept as {self.safety}"
         return text
 
 

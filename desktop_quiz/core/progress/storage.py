@@ -240,8 +240,12 @@ class Health:
         return self.kind + (f" ({self.detail})" if self.detail else "")
 
 
-def inspect(path: Path) -> Health:
-    """Is ``path`` a readable progress database of ours? Never raises, never writes."""
+def inspect(path: Path, immutable: bool = False) -> Health:
+    """Is ``path`` a readable progress database of ours? Never raises, never writes.
+
+    ``immutable`` reads a database on a read-only medium, where SQLite could not
+    create the WAL index it otherwise needs even to read.
+    """
     path = Path(path)
     try:
         if not path.exists():
@@ -258,7 +262,8 @@ def inspect(path: Path) -> Health:
     if not head.startswith(b"SQLite format 3\0"):
         return Health("not-sqlite", "the file is not an SQLite database")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{path}?mode=ro{'&immutable=1' if immutable else ''}",
+                               uri=True)
     except sqlite3.Error as exc:
         return Health("unreadable", str(exc))
     try:
