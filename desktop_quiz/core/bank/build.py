@@ -60,6 +60,24 @@ def compile_source(source: Path, previous: Path | None = None,
     from desktop_quiz.core.bank.render import Renderer
 
     topics, questions, problems = parse_folder(source)
+    # The exercises run in worker processes while this process renders (they need
+    # only the parsed code), so the checks add little to the build's wall time.
+    checked: list[Problem] = []
+    failed: list[BaseException] = []
+    checking = None
+    if check_code is not None:
+        import threading
+
+        checker = check_code
+
+        def check() -> None:
+            try:
+                checked.extend(code_problems(questions, checker))
+            except BaseException as exc:  # re-raised below: a check that broke never passes
+                failed.append(exc)
+
+        checking = threading.Thread(target=check, daemon=True)
+        checking.start()
     renderer = Renderer()
     if previous is not None:
         renderer.preload(read_formulas(previous))
@@ -70,8 +88,11 @@ def compile_source(source: Path, previous: Path | None = None,
         problems.extend(math_problems)
         if q2 is not None:
             rendered.append(q2)
-    if check_code is not None:
-        problems.extend(code_problems(rendered, check_code))
+    if checking is not None:
+        checking.join()
+        if failed:
+            raise failed[0]
+        problems.extend(checked)
     if problems:
         raise SourceError(problems)
     return CompiledBank(topics, rendered, renderer, current_source_hash(source))
