@@ -16,14 +16,14 @@ def bank_stats(bank: Bank) -> dict[str, Any]:
     by_kind = dict.fromkeys(KINDS, 0)
     by_difficulty = {"1": 0, "2": 0, "3": 0}
     by_topic: dict[str, dict[str, int]] = {
-        t.slug: {"mcq": 0, "recall": 0, "total": 0} for t in bank.topics()
+        t.slug: {**dict.fromkeys(KINDS, 0), "total": 0} for t in bank.topics()
     }
     total = 0
     for topic, kind, difficulty, n in rows:
         total += n
         by_kind[kind] += n
         by_difficulty[str(difficulty)] += n
-        entry = by_topic.setdefault(topic, {"mcq": 0, "recall": 0, "total": 0})
+        entry = by_topic.setdefault(topic, {**dict.fromkeys(KINDS, 0), "total": 0})
         entry[kind] += n
         entry["total"] += n
     return {"questions": total, "by_kind": by_kind, "by_difficulty": by_difficulty,
@@ -31,16 +31,17 @@ def bank_stats(bank: Bank) -> dict[str, Any]:
 
 
 def format_stats(stats: dict[str, Any], bank: Bank) -> str:
-    """A plain table for people: topic, mcq, recall, total and the v1 target."""
+    """A plain table for people: topic, mcq, recall, code, total and the v1 target."""
     targets = {t.slug: t.v1 for t in bank.topics()}
-    lines = [f"{'topic':<26} {'mcq':>5} {'recall':>6} {'total':>6} {'v1':>4}"]
+    lines = [f"{'topic':<26} {'mcq':>5} {'recall':>6} {'code':>5} {'total':>6} {'v1':>4}"]
     for slug, c in stats["by_topic"].items():
         mark = "" if c["total"] >= targets.get(slug, 0) else "  < v1"
-        lines.append(f"{slug:<26} {c['mcq']:>5} {c['recall']:>6} {c['total']:>6} "
-                     f"{targets.get(slug, 0):>4}{mark}")
+        lines.append(f"{slug:<26} {c['mcq']:>5} {c['recall']:>6} {c['code']:>5} "
+                     f"{c['total']:>6} {targets.get(slug, 0):>4}{mark}")
     d = stats["by_difficulty"]
     n = max(stats["questions"], 1)
-    lines.append(f"{'all':<26} {stats['by_kind']['mcq']:>5} {stats['by_kind']['recall']:>6} "
+    k = stats["by_kind"]
+    lines.append(f"{'all':<26} {k['mcq']:>5} {k['recall']:>6} {k['code']:>5} "
                  f"{stats['questions']:>6}")
     lines.append("difficulty: " + ", ".join(
         f"{k}: {d[k]} ({100 * d[k] / n:.0f}%)" for k in ("1", "2", "3")))
@@ -60,5 +61,9 @@ def dump_questions(bank: Bank) -> list[dict[str, Any]]:
             "key_points": [{"text": k.text, "alternatives": list(k.alternatives)}
                            for k in q.key_points],
             "hint": q.hint, "references": q.references,
+            **({"exercise": {"starter": q.exercise.starter, "tests": q.exercise.tests,
+                             "solution": q.exercise.solution,
+                             "test_names": [t.name for t in q.exercise.test_cases]}}
+               if q.exercise else {}),
         })
     return out
