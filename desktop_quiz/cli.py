@@ -473,10 +473,7 @@ def _exercise(args: argparse.Namespace) -> int:
         raise CliError(f"{args.id!r} is a {q.kind} question, not a coding exercise", code=2)
     from desktop_quiz.core.study.runner import Runner
 
-    runner = Runner(warm=False)
-    ex = q.exercise
-    result = runner.run(code, ex.tests, [t.name for t in ex.test_cases], ex.entry_points,
-                        [t.doc for t in ex.test_cases])
+    result = Runner(warm=False).run_exercise(q.exercise, code)
     print(json.dumps({"id": q.id, **result.to_json()}, indent=2) if args.json
           else result.format_text())
     return 0 if result.all_passed else 1

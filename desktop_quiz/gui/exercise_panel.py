@@ -78,13 +78,11 @@ class AsyncRun(QObject):
         if self.busy or ex is None:
             return False
         self.busy = True
-        names = [t.name for t in ex.test_cases]
-        docs = [t.doc for t in ex.test_cases]
         runner = self._runner()
 
         def work() -> None:
             try:
-                result = runner.run(code, ex.tests, names, ex.entry_points, docs)
+                result = runner.run_exercise(ex, code)
             except Exception as exc:
                 result = RunResult("crash", f"The runner failed: {type(exc).__name__}: {exc}")
             # Queued to the GUI thread; RuntimeError when the panel closed meanwhile.

@@ -42,6 +42,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop_quiz.core.model import Exercise
 
 WORKER_FLAG = "--run-exercise-worker"
 TIME_LIMIT_S = 5.0
@@ -238,6 +242,11 @@ class Runner:
                 w.cleanup()
             w = _Worker()
         return w
+
+    def run_exercise(self, exercise: Exercise, code: str) -> RunResult:
+        """Run an exercise's tests against ``code`` (the learner's or the Solution)."""
+        return self.run(code, exercise.tests, [t.name for t in exercise.test_cases],
+                        exercise.entry_points, [t.doc for t in exercise.test_cases])
 
     def run(self, code: str, tests: str, test_names: Sequence[str],
             entry_points: Sequence[str] = (), docs: Sequence[str] = ()) -> RunResult:
