@@ -92,6 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     dr = dsub.add_parser("restore", help="restore a backup (default: the newest good one)")
     dr.add_argument("backup", nargs="?", type=Path)
 
+    g = sub.add_parser("grade", help="grade free-recall answers against their key points")
+    g.add_argument("question_id", nargs="?", help="grade the answer on stdin for this question")
+    g.add_argument("--batch", type=Path, metavar="FILE.jsonl",
+                   help='grade lines {"id": ..., "answer": ...}; one JSON line out for each')
+    g.add_argument("--eval", nargs="?", type=Path, const=Path(), default=None, metavar="FILE",
+                   help="print the grader's figures on a labelled set (default: "
+                   "tests/grading/answers.jsonl)")
+    g.add_argument("--bank", type=Path, help="bank file (default: the app's bank)")
+
     ex = sub.add_parser("exercise", help="run a coding exercise's tests on your code")
     exsub = ex.add_subparsers(dest="exercise_command", metavar="ACTION", required=True)
     er = exsub.add_parser("run", help="run exercise ID's tests against FILE; exit 0 when "
@@ -271,7 +280,7 @@ def _bank(args: argparse.Namespace) -> int:
         for finding in findings:
             print(finding)
         print(f"MCQ length: {length_figures(bank)}", file=sys.stderr)
-        print(f"{len(findings)} finding(s)" + ("" if seeds.is_dir() else
+        print(f"{len(findings)} finding(s)" + ("" if seeds.exists() else
                                                "; source articles not found, originality "
                                                "not checked"), file=sys.stderr)
         return 1 if findings else 0
@@ -486,6 +495,92 @@ def _screenshots(args: argparse.Namespace) -> int:
     return take(args.dir, args.theme)
 
 
+# -- grading ------------------------------------------------------------------------
+def grade_json(result: object) -> dict[str, object]:
+    """The JSON form of a recall result (``desktop-quiz grade``)."""
+    from desktop_quiz.core.study.grading import RecallResult
+
+    assert isinstance(result, RecallResult)
+    return {"score": round(result.score, 4), "suggested_rating": int(result.suggested),
+            "points": [{"hit": p.hit, "evidence": p.evidence if p.hit else None,
+                        "text": p.text, "contradicted_by": p.vetoed or None}
+                       for p in result.points],
+            "reasons": list(result.reasons)}
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from desktop_quiz.core.bank.reader import BankError
+    from desktop_quiz.core.study.grading import grade_recall
+
+    modes = sum(x is not None for x in (args.question_id, args.batch, args.eval))
+    if modes != 1:
+        raise CliError("grade takes one of: QUESTION_ID (answer on stdin), --batch FILE.jsonl, "
+                       "--eval [FILE]", code=2)
+    bank = _open_bank(args.bank)
+    if args.eval is not None:
+        from desktop_quiz.core import paths
+        from desktop_quiz.core.study.evaluation import EvalError, evaluate, format_figures
+
+        path = args.eval
+        if path == Path():
+            root = paths.checkout_questions()
+            path = (root.parent if root else Path()) / "tests" / "grading" / "answers.jsonl"
+        if not path.is_file():
+            raise CliError(f"{path}: no such file", code=2)
+        try:
+            print(format_figures(evaluate(bank, path)))
+        except EvalError as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            return 2
+        return 0
+    if args.question_id is not None:
+        try:
+            q = bank.question(args.question_id)
+        except (BankError, KeyError):
+            raise CliError(f"unknown question id {args.question_id!r}", code=2) from None
+        if q.kind != "recall":
+            raise CliError(f"{args.question_id} is a {q.kind} question, not free recall",
+                           code=2)
+        out = {"id": q.id, **grade_json(grade_recall(q, sys.stdin.read()))}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    path = args.batch
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{path}: cannot read: {exc}", code=2) from None
+    problems: list[str] = []
+    jobs = []
+    known = set(bank.all_ids())
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{n}: not JSON ({exc.msg})")
+            continue
+        if not (isinstance(row, dict) and isinstance(row.get("id"), str)
+                and isinstance(row.get("answer"), str)):
+            problems.append(f'{path}:{n}: expected {{"id": string, "answer": string}}')
+        elif row["id"] not in known:
+            problems.append(f"{path}:{n}: unknown question id {row['id']!r}")
+        elif bank.question(row["id"]).kind != "recall":
+            problems.append(f"{path}:{n}: {row['id']} is not a free-recall question")
+        else:
+            jobs.append((row["id"], row["answer"]))
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s); nothing was graded", file=sys.stderr)
+        return 2
+    for qid, answer in jobs:
+        out = {"id": qid, **grade_json(grade_recall(bank.question(qid), answer))}
+        print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from desktop_quiz import bench
 
@@ -495,6 +590,6 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "bench": _bench, "exercise": _exercise,
+    "bench": _bench, "grade": _grade, "exercise": _exercise,
     "data": _data, "screenshots": _screenshots, "stats": _stats, "history": _history,
     "demo": _demo}

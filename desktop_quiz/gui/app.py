@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -445,11 +446,36 @@ def _need_offscreen() -> bool:
                                                     or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def missing_display() -> str | None:
+    """Why no window can be shown here (Linux without a reachable display), or None.
+
+    Qt's xcb plugin aborts the process (status 134) when it finds no display, so
+    this is checked before the application is created.
+    """
+    if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
+        return None
+    display = os.environ.get("DISPLAY", "")
+    if os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    if not display:
+        return ("no display found (DISPLAY and WAYLAND_DISPLAY are not set). Start it "
+                "from a desktop session, or use the command-line tools "
+                "(desktop-quiz --help)")
+    local = re.match(r"^(?:unix)?:(\d+)", display)
+    if local and not Path(f"/tmp/.X11-unix/X{local.group(1)}").exists():
+        return (f"the display {display} is not running (no X server socket). Start it from "
+                "a desktop session, or set DISPLAY to a running one")
+    return None
+
+
 def run(smoke_count: int | None = None, delay_ms: int = 0) -> int:
     """Launch the GUI (or the smoke test); returns the exit status."""
     interactive = smoke_count is None
     if not interactive and _need_offscreen():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a smoke test needs no screen
+    if interactive and (why := missing_display()):
+        print(f"desktop-quiz: cannot open a window: {why}", file=sys.stderr)
+        return 1
     app = make_app(sys.argv[:1])
     startup = Startup(app, interactive=interactive, smoke_count=smoke_count,
                       delay_ms=max(0, delay_ms))

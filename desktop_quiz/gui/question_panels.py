@@ -6,16 +6,18 @@ import html
 from collections.abc import Sequence
 
 from desktop_quiz.core.model import Choice, Question
-from desktop_quiz.core.study.grading import McqResult, Rating, RecallResult
+from desktop_quiz.core.study.grading import McqResult, PointResult, Rating, RecallResult
 from desktop_quiz.gui import theme
 from desktop_quiz.gui.compose import (
     BAD_MARK,
     OK_MARK,
     snippet,
 )
+from desktop_quiz.gui.key_points import MAX_POINTS, PointRow, marker, utf16
 from desktop_quiz.gui.qt import (
     QButtonGroup,
     QCheckBox,
+    QColor,
     QEvent,
     QFrame,
     QHBoxLayout,
@@ -25,6 +27,9 @@ from desktop_quiz.gui.qt import (
     QRadioButton,
     QSizePolicy,
     Qt,
+    QTextCharFormat,
+    QTextCursor,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -298,14 +303,20 @@ class RecallEditor(QPlainTextEdit):
 class RecallPanel(QWidget):
     """Editor and optional hint; after checking: key points ✓/✗ and the model answer.
 
-    The rating buttons live in the page's footer, so they stay in view however
-    long the model answer is.
+    Each covered point quotes the words of the answer that made it, highlighted in
+    "Your answer". The learner can flip any point (click, Space, or Alt+1–7); the
+    suggested rating follows (:attr:`suggestion_changed`). The rating buttons live in
+    the page's footer, so they stay in view however long the model answer is.
     """
+
+    suggestion_changed = Signal(int)
 
     def __init__(self, env: RichEnv, q: Question, parent: QWidget | None = None):
         super().__init__(parent)
         self.question = q
         self.env = env
+        self.result: RecallResult | None = None
+        self.gave_up = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
@@ -341,14 +352,18 @@ class RecallPanel(QWidget):
         fb.setContentsMargins(0, 4, 0, 0)
         fb.setSpacing(6)
         fb.addWidget(label("Key points", "h2"))
-        self.point_labels: list[QLabel] = []
-        for point in q.key_points:
-            lab = label(point.text, wrap=True)
-            lab.setFont(env.font())
-            lab.setTextFormat(Qt.TextFormat.RichText)
-            lab.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-            self.point_labels.append(lab)
-            fb.addWidget(lab)
+        n = len(q.key_points)
+        self.flip_help = label(
+            f"Did the checker get a point wrong? Click it (or press Alt+1–{min(n, MAX_POINTS)})"
+            " to mark it covered or missed; the suggested rating follows.", "muted", wrap=True)
+        fb.addWidget(self.flip_help)
+        self.point_labels: list[PointRow] = []
+        for i, point in enumerate(q.key_points):
+            row = PointRow(i, html.escape(point.text))
+            row.setFont(env.font())
+            row.clicked.connect(lambda i=i: self.flip(i))
+            self.point_labels.append(row)
+            fb.addWidget(row)
         fb.addSpacing(6)
         fb.addWidget(label("Model answer", "h2"))
         self.answer = RichView(env, self.feedback, auto_height=True)
@@ -365,33 +380,99 @@ class RecallPanel(QWidget):
 
     def show_feedback(self, result: RecallResult, gave_up: bool) -> int:
         """Show what was covered; returns the rating to preselect."""
-        t = theme.current()
         self.editor.setReadOnly(True)
         if gave_up and not self.editor.toPlainText().strip():
             self.editor.setPlainText("(I don't know)")
         self.hint_button.hide()
         self.editor.fit_to_text()
+        self.result, self.gave_up = result, gave_up
+        for row in self.point_labels:
+            row.set_active(not gave_up)
+        self.flip_help.setVisible(not gave_up)
+        suggested = self._render()
+        self.banner.show()
+        self.feedback.show()
+        return suggested
+
+    @property
+    def suggested(self) -> int:
+        if self.result is None or self.gave_up:
+            return int(Rating.AGAIN)
+        return int(self.result.suggested)
+
+    def flip(self, index: int) -> None:
+        """Switch point ``index`` between covered and missed; the suggestion follows."""
+        if self.result is None or self.gave_up or not 0 <= index < len(self.result.points):
+            return
+        self.result = self.result.flip(index)
+        self.suggestion_changed.emit(self._render())
+
+    def _render(self) -> int:
+        result = self.result
+        assert result is not None
+        t = theme.current()
         for lab, p in zip(self.point_labels, result.points, strict=True):
-            mark, colour, word = (OK_MARK, t.ok, "covered") if p.hit else (BAD_MARK, t.bad,
-                                                                           "missed")
-            lab.setText(f'<span style="color:{colour}; font-weight:bold">{mark} {word}:</span>'
-                        f" {html.escape(p.text)}")
-            lab.setAccessibleName(f"{word}: {p.text}")
+            lab.setText(self._point_html(p, t))
+            word = "covered" if p.hit else "missed"
+            lab.setAccessibleName(f"{word}{' (marked by you)' if p.flipped else ''}: {p.text}")
+        self._highlight(t)
         n, hits = len(result.points), result.hits
-        suggested = int(Rating.AGAIN) if gave_up else int(result.suggested)
+        suggested = self.suggested
         name = Rating(suggested).label
-        if gave_up:
+        if self.gave_up:
             set_role(self.banner, "banner-info",
                      f"Answer revealed — recorded as {name}. Read the model answer, then press "
                      f"Enter to continue (or 1–4 to rate it differently).")
         else:
-            good = result.suggested >= Rating.GOOD
+            good = suggested >= Rating.GOOD
+            why = "".join(f" {r}" for r in result.reasons)
             set_role(self.banner, "banner-ok" if good else "banner-bad",
                      f"{OK_MARK if good else BAD_MARK} You covered {hits} of {n} key points. "
-                     f"Suggested rating: {name} — Enter accepts it, 1–4 picks another.")
-        self.banner.show()
-        self.feedback.show()
+                     f"Suggested rating: {name} — Enter accepts it, 1–4 picks another.{why}")
         return suggested
+
+    def _point_html(self, p: PointResult, t: theme.Theme) -> str:
+        mark, colour, word = (OK_MARK, t.ok, "covered") if p.hit else (BAD_MARK, t.bad, "missed")
+        yours = " (marked by you)" if p.flipped else ""
+        out = (f'<span style="color:{colour}; font-weight:bold">{mark} {word}{yours}:</span>'
+               f" {html.escape(p.text)}")
+        if p.hit and p.evidence and not p.flipped:
+            out += (f'<br><span style="color:{t.muted}">you wrote: </span><span style="'
+                    f'background:{marker(t).name()}; color:{t.text}">'
+                    f"{html.escape(snippet(p.evidence, 160))}</span>")
+        elif not p.hit and p.vetoed and not p.flipped:
+            out += (f'<br><span style="color:{t.muted}">your answer says the opposite '
+                    f"(“{html.escape(p.vetoed)}”)</span>")
+        return out
+
+    def _highlight(self, t: theme.Theme) -> None:
+        """Mark, in "Your answer", the words that made each covered point."""
+        result = self.result
+        text = self.editor.toPlainText()
+        selections = []
+        if result is not None and not self.gave_up:
+            fmt = QTextCharFormat()
+            fmt.setBackground(marker(t))
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(QColor(t.ok))
+            for p in result.points:
+                if not p.hit or p.flipped:
+                    continue
+                for start, end in p.spans:
+                    if end > len(text):
+                        continue
+                    sel = QTextEdit.ExtraSelection()
+                    cursor = QTextCursor(self.editor.document())
+                    cursor.setPosition(utf16(text, start))
+                    cursor.setPosition(utf16(text, end), QTextCursor.MoveMode.KeepAnchor)
+                    sel.cursor = cursor
+                    sel.format = fmt
+                    selections.append(sel)
+        self.editor.setExtraSelections(selections)
+
+    def highlighted(self) -> list[str]:
+        """The answer text under each highlight (for tests and accessibility)."""
+        return [sel.cursor.selectedText() for sel in self.editor.extraSelections()]
 
 
 def set_role(w: QLabel, role: str, text: str) -> None:

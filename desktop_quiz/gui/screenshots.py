@@ -24,8 +24,8 @@ from desktop_quiz.core.study.grading import Rating
 
 SIZE = (1280, 800)
 SCREENS = ("home", "drill-setup", "mcq-question", "mcq-feedback", "recall-question",
-           "recall-feedback", "summary", "mock-interview", "mock-report", "browse",
-           "settings", "progress", "exercise", "exercise-review")
+           "recall-feedback", "recall-evidence", "summary", "mock-interview", "mock-report",
+           "browse", "settings", "progress", "exercise", "exercise-review")
 EXERCISE = "ex-stable-softmax"
 # A plausible first attempt: the right idea, but it sums along the last axis only.
 EXERCISE_ATTEMPT = "\n".join([
@@ -237,6 +237,13 @@ def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
     click(page.primary_button)
     settle()
     shot("recall-feedback")
+    # The learner disagrees with the checker on one point: flip it (Alt+N).
+    result = rpanel.result
+    if result is not None and result.points:
+        missed = [i for i, p in enumerate(result.points) if not p.hit]
+        page.flip_point(missed[0] if missed else len(result.points) - 1)
+    settle()
+    shot("recall-evidence")
     click(page.rating_buttons[page.selected_rating()])
     while page.active:
         _answer_quietly(page, rng, McqPanel, RecallPanel)

@@ -7,7 +7,8 @@ learner does to it; the session records each answer before feedback is shown.
 Keys (shown in the Question menu and on the buttons):
 1–6 pick a choice · Enter submits / continues · Ctrl+Enter checks a recall answer
 or runs a coding exercise's tests · Ctrl+Shift+Enter submits the code ·
-1–4 rate it (Again/Hard/Good/Easy) · Ctrl+R "I don't know" · Ctrl+H hint ·
+1–4 rate it (Again/Hard/Good/Easy) · Alt+1–7 flip a key point the checker got wrong ·
+Ctrl+R "I don't know" · Ctrl+H hint ·
 Ctrl+Shift+S skip · Ctrl+D flag · Esc ends the drill (after asking).
 """
 
@@ -25,6 +26,7 @@ from desktop_quiz.gui.compose import (
 )
 from desktop_quiz.gui.dialogs import ask
 from desktop_quiz.gui.exercise_panel import SUBMIT_KEYS, ExercisePanel
+from desktop_quiz.gui.key_points import FLIP_KEYS
 from desktop_quiz.gui.qt import (
     QAction,
     QButtonGroup,
@@ -179,6 +181,12 @@ class SessionPage(QWidget):
             a = make_action(self, f"Choose {n}", digit_keys(n))
             a.triggered.connect(lambda _c=False, i=n: self._digit(i))
             self.digit_actions.append(a)
+        # Alt+1–7 flip a recall answer's key point between covered and missed.
+        self.flip_actions: list[QAction] = []
+        for n, key in enumerate(FLIP_KEYS, start=1):
+            a = make_action(self, f"Flip key point {n}", [key])
+            a.triggered.connect(lambda _c=False, i=n - 1: self.flip_point(i))
+            self.flip_actions.append(a)
         self.act_primary.triggered.connect(self.primary)
         self.act_check.triggered.connect(self.check)
         self.act_submit_code.triggered.connect(self.submit_code)
@@ -251,6 +259,7 @@ class SessionPage(QWidget):
                 self.panel.ran.connect(self._code_ran)
             else:
                 self.panel = RecallPanel(self.env, q)
+                self.panel.suggestion_changed.connect(self._suggestion_changed)
         if self.panel_holder.indexOf(self.panel) < 0:
             self.panel_holder.addWidget(self.panel)
         self.panel.show()  # added to a visible page: show now, not on the next loop
@@ -304,6 +313,9 @@ class SessionPage(QWidget):
         self.flag_button.setEnabled(self.state != "idle")
         self.act_end.setEnabled(self.state != "idle")
         self.end_button.setEnabled(self.state != "idle")
+        points = len(p.question.key_points) if recall and p else 0
+        for n, a in enumerate(self.flip_actions, start=1):
+            a.setEnabled(recall and answered and n <= points)
         for n, a in enumerate(self.digit_actions, start=1):
             if mcq and asking:
                 a.setEnabled(n <= len(p.question.choices) if p else False)
@@ -399,6 +411,20 @@ class SessionPage(QWidget):
         self._update_actions()
         self.rating_buttons[suggested].setFocus(Qt.FocusReason.OtherFocusReason)
         QTimer.singleShot(0, lambda: self._scroll_to(p.banner))
+
+    def flip_point(self, index: int) -> None:
+        """The learner says the checker got key point ``index`` wrong."""
+        if self.state == "answered" and isinstance(self.panel, RecallPanel):
+            self.panel.flip(index)
+
+    def _suggestion_changed(self, rating: int) -> None:
+        """A flipped point moved the suggestion: select it (Enter records it)."""
+        p = self.panel
+        if self.state != "answered" or not isinstance(p, RecallPanel) or self.session is None:
+            return
+        if p.result is not None:
+            self.session.revise_recall(p.result)
+        self.rating_buttons[rating].setChecked(True)
 
     def _scroll_to(self, w: QWidget) -> None:
         """Scroll so ``w`` is near the top (the feedback starts there)."""

@@ -18,7 +18,7 @@ from desktop_quiz.core.bank.build import (
 )
 from desktop_quiz.core.bank.reader import Bank, Filter
 from desktop_quiz.core.bank.render import Renderer, sanitize
-from desktop_quiz.core.bank.source import SourceError
+from desktop_quiz.core.bank.source import SourceError, parse_folder
 from tests.conftest import run_cli
 
 
@@ -63,7 +63,8 @@ def test_html_is_prerendered_with_code_tables_and_math(fixture_bank: Path) -> No
     assert '<pre style="background-color:' in q.answer_html  # highlighted code block
     assert "<span style=" in q.answer_html  # Pygments inline styles
     imgs = [s.split('"')[0] for s in q.answer_html.split('src="math:')[1:]]
-    assert len(imgs) == 2  # one inline, one display formula
+    assert len(imgs) == 1  # the display formula; inline $\lambda$ is typeset as text
+    assert "<i>λ</i>" in q.answer_html
     for key in imgs:
         svg = bank.math_svg(key)
         assert svg is not None and svg.startswith("<svg") and 'fill="black"' in svg
@@ -171,6 +172,11 @@ def test_cli_build_check_stats_and_dump(fixture_source: Path, tmp_path: Path) ->
         "by_topic": {"alpha": {"mcq": 1, "recall": 1, "code": 0, "total": 2},
                      "beta": {"mcq": 1, "recall": 1, "code": 0, "total": 2}},
     }
+    table = run_cli("bank", "stats", "--bank", str(out)).stdout
+    titles = [line.split("  ")[0] for line in table.splitlines()[1:3]]
+    assert titles == ["Alpha topic", "Beta topic"]  # titles, not slugs
+    assert "easy 1 (25%), medium 2 (50%), hard 1 (25%)" in table
+    assert "at least 40 questions: 2 below" in table and " v1" not in table
     dump = json.loads(run_cli("bank", "dump", "--json", "--bank", str(out)).stdout)
     assert [d["id"] for d in dump] == ["gap-remedy", "l1-vs-l2", "bias-definition",
                                        "pick-metrics"]
@@ -256,3 +262,53 @@ def test_inline_formulas_are_padded_so_their_baseline_meets_the_text(tex: str) -
     ascent, descent = -top, top + height  # the formula's baseline is y = 0
     assert (ascent - descent) / 2 == pytest.approx(TEXT_MIDDLE_PX, abs=0.1)
     assert float(m.group(1)) == pytest.approx(height)
+
+
+def test_the_ziamath_speed_up_draws_exactly_the_same_svg() -> None:
+    import dataclasses as dc
+
+    import ziamath
+
+    from desktop_quiz.core.bank import render
+
+    formulas = [(r"\frac{\partial L}{\partial w} = X^\top (Xw - y)", True),
+                (r"\mathbf{x}_i \in \mathbb{R}^d", False), (r"\sqrt{\hat\sigma^2 / n}", False),
+                (r"\sum_{k=1}^{K} \pi_k \mathcal{N}(x \mid \mu_k, \Sigma_k)", True),
+                (r"\operatorname{softmax}(z)_i = e^{z_i} / \sum_j e^{z_j}", False)]
+    render.render_svg("x", False)  # installs the speed-up
+    assert ziamath.styles.asdict is render._shallow_fields
+    fast = [render.render_svg(t, d) for t, d in formulas]
+    ziamath.styles.asdict = dc.asdict
+    try:
+        slow = [_render_without_speed_up(t, d) for t, d in formulas]
+    finally:
+        render.speed_up_ziamath(ziamath)
+    assert fast == slow
+
+
+def _render_without_speed_up(tex: str, display: bool) -> str:
+    import dataclasses as dc
+
+    import ziamath
+
+    from desktop_quiz.core.bank import render
+
+    ziamath.config.svg2 = False
+    ziamath.config.precision = 1
+    svg = str(ziamath.Math.fromlatex(
+        tex, size=render.MATH_DISPLAY_PX if display else render.MATH_INLINE_PX).svg())
+    assert ziamath.styles.asdict is dc.asdict
+    return svg if display else render.pad_to_text_baseline(svg)
+
+
+def test_rendering_on_several_cores_gives_the_same_bank(fixture_source: Path) -> None:
+    from desktop_quiz.core.bank import build
+
+    _, questions, problems = parse_folder(fixture_source)
+    assert not problems and len(questions) >= 4
+    many = questions * 30  # several chunks per worker
+    one_r, one, one_p = build.render_all(many, fixture_source, [], workers=1)
+    two_r, two, two_p = build.render_all(many, fixture_source, [], workers=2)
+    assert one == two and one_p == two_p == []
+    assert one_r.formulas == two_r.formulas and one_r.used == two_r.used
+    assert any("math:" in q.prompt_html + q.answer_html for q in one)

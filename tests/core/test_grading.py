@@ -136,24 +136,17 @@ def test_negations_are_part_of_a_phrase() -> None:
 
 
 def test_fast_matching_agrees_with_the_pairwise_rule() -> None:
-    # _matches scores in rapidfuzz's C loop; it must pick exactly what the rule, applied
-    # pair by pair, picks.
-    from rapidfuzz.fuzz import ratio
+    # _positions scores in rapidfuzz's C loop over distinct words; it must pick exactly
+    # what the rule, applied pair by pair (matching.similar), picks.
+    from desktop_quiz.core.study.matching import _positions, read_answer, similar
 
-    from desktop_quiz.core.study.grading import FUZZY_MIN_LEN, FUZZY_MIN_SCORE, _matches
-
-    def similar(a: tuple[str, str], b: tuple[str, str]) -> bool:
-        if a[0] == b[0]:
-            return True
-        if min(len(a[1]), len(b[1])) < FUZZY_MIN_LEN:
-            return False
-        return ratio(a[1], b[1]) >= FUZZY_MIN_SCORE or ratio(a[0], b[0]) >= FUZZY_MIN_SCORE
-
-    answer = tokens("Regularisation shrinks the weights; L2 (ridge) penalises large "
-                    "coeficients, gradient descnet with a minibatch, stationary series, "
-                    "precision recall tradeoff of the classifier's threshold")
-    for phrase in ("regularization", "coefficients", "gradient descent", "mini batch",
-                   "stationarity", "precision", "threshold", "ridge", "l2", "weight"):
-        for word in phrase_tokens(phrase):
-            assert _matches(word, answer) == [i for i, w in enumerate(answer)
-                                              if similar(word, w)], word
+    answer = read_answer("Regularisation shrinks the weights; L2 (ridge) penalises large "
+                         "coeficients, gradient descnet with a minibatch, stationary series, "
+                         "precision recall tradeoff of the classifier's threshold, unlabeled "
+                         "and labelled data, independent samples, a constant constraint")
+    for text in ("regularization", "coefficients", "gradient descent", "mini batch",
+                 "stationarity", "precision", "threshold", "ridge", "l2", "weight",
+                 "labeled", "dependent", "constraint"):
+        for word in phrase_tokens(text)[0].words:
+            assert _positions(word, answer) == [
+                i for i, w in enumerate(answer.content) if similar(word, w)], word

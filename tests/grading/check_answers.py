@@ -27,8 +27,8 @@ def main(prompts_path=None):
     keys = [(r["id"], r["kind"]) for r in rows]
     assert keys == sorted(keys), "not ordered by id then kind"
     if prompts_path:
-        text = Path(prompts_path).read_text(encoding="utf-8")
-        ids = [json.loads(line)["id"] for line in text.splitlines() if line.strip()]
+        lines = Path(prompts_path).read_text(encoding="utf-8").splitlines()
+        ids = [json.loads(line)["id"] for line in lines if line.strip()]
         assert set(ids) == set(kinds), (set(ids) ^ set(kinds))
         assert len(rows) == 4 * len(ids)
     print(f"ok: {len(rows)} lines, {len(kinds)} ids x {len(KINDS)} kinds")

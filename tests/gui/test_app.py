@@ -106,7 +106,8 @@ def test_screenshots_render_every_screen(gui_bank, tmp_path, theme_name):
                      timeout=300)
     assert result.returncode == 0, result.stderr
     wanted = ["home", "drill-setup", "mcq-question", "mcq-feedback", "recall-question",
-              "recall-feedback", "summary", "mock-interview", "browse", "settings", "progress"]
+              "recall-feedback", "recall-evidence", "summary", "mock-interview", "browse",
+              "settings", "progress"]
     from desktop_quiz.gui.qt import QImage
 
     for name in wanted:
@@ -126,3 +127,16 @@ def test_gui_start_up_imports_no_charting_or_builder(gui_bank):
                             cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("display", [None, ":57"])
+def test_launching_without_a_display_says_what_to_do(gui_bank, data_dir, display):
+    env = {k: v for k, v in __import__("os").environ.items()
+           if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    if display:
+        env["DISPLAY"] = display
+    result = subprocess.run([sys.executable, "-m", "desktop_quiz", "--data-dir", str(data_dir)],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("desktop-quiz: cannot open a window:")

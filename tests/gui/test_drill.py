@@ -173,6 +173,52 @@ def test_recall_ctrl_enter_checks_and_number_key_rates(window, qtbot, ctx):
     assert page.position.text() == "Question 2 / 2"
 
 
+def test_recall_evidence_is_highlighted_and_flipping_points_moves_the_rating(
+        window, qtbot, ctx):
+    from desktop_quiz.core.study.grading import grade_recall, suggest_rating
+
+    def usable(q) -> bool:  # type: ignore[no-untyped-def]
+        if q.kind != "recall" or len(q.key_points) < 3 or not q.key_points[0].alternatives:
+            return False
+        text = f"My answer: {q.key_points[0].alternatives[0]}."
+        r = grade_recall(q, text)
+        return r.points[0].hit and r.hits < len(r.points) - 1 and not r.reasons
+
+    qid = first_id(ctx.bank, usable)
+    q = ctx.bank.question(qid)
+    text = f"My answer: {q.key_points[0].alternatives[0]}."
+    start(window, [qid])
+    page = window.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, RecallPanel)
+    qtbot.keyClicks(panel.editor, text)
+    key(qtbot, page, K.Key_Return, CTRL)
+    first = panel.point_labels[0]
+    assert "you wrote" in first.text()
+    # The matched words are highlighted where the learner wrote them.
+    marked = panel.highlighted()
+    assert marked and all(m and m in text for m in marked)
+    assert any(m.lower() in q.key_points[0].alternatives[0].lower() for m in marked)
+    n = len(q.key_points)
+    hits = sum(p.hit for p in panel.result.points)
+    assert page.rating_buttons[int(suggest_rating(hits / n))].isChecked()
+    # Alt+N flips point N: a missed point becomes covered and the suggestion follows.
+    missed = [i for i, p in enumerate(panel.result.points) if not p.hit]
+    key(qtbot, page, getattr(K, f"Key_{missed[0] + 1}"), Qt.KeyboardModifier.AltModifier)
+    assert panel.point_labels[missed[0]].accessibleName().startswith("covered (marked by you)")
+    assert page.rating_buttons[int(suggest_rating((hits + 1) / n))].isChecked()
+    # A click flips too; flipping the first point back to missed removes its highlight.
+    qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
+    assert first.accessibleName().startswith("missed (marked by you)")
+    expected = int(suggest_rating(hits / n))
+    assert page.rating_buttons[expected].isChecked()
+    assert len(panel.highlighted()) < len(marked) or not panel.highlighted()
+    assert page.session is not None and page.session.outcome.recall is panel.result
+    # Enter confirms the (moved) suggestion, and that is what is recorded.
+    key(qtbot, page, K.Key_Return)
+    assert ctx.progress.answers()[0].rating == expected
+
+
 def test_i_dont_know_reveals_the_answer_as_again(window, qtbot, ctx):
     qid = first_id(ctx.bank, lambda q: q.kind == "recall")
     start(window, [qid])

@@ -30,7 +30,7 @@ from desktop_quiz.core.bank.source import Problem, SourceError, parse_folder, so
 
 BANK_SCHEMA_VERSION = 1
 # Bump whenever rendering or the schema changes, so existing banks count as stale.
-BUILDER_VERSION = "6"
+BUILDER_VERSION = "7"
 
 # Runs every exercise's Solution and Starter against its Tests. The builder is given
 # one (the CLI passes ``core.study.runner.check_exercises``): the bank never imports the
@@ -57,42 +57,14 @@ def compile_source(source: Path, previous: Path | None = None,
     runs the coding exercises (``bank check`` and ``bank build`` pass one; the app's
     automatic rebuild in a source checkout does not).
     """
-    from desktop_quiz.core.bank.render import Renderer
-
     topics, questions, problems = parse_folder(source)
-    # The exercises run in worker processes while this process renders (they need
-    # only the parsed code), so the checks add little to the build's wall time.
-    checked: list[Problem] = []
-    failed: list[BaseException] = []
-    checking = None
+    preloaded = read_formulas(previous) if previous is not None else []
+    renderer, rendered, math_problems = render_all(questions, source, preloaded)
+    problems.extend(math_problems)
     if check_code is not None:
-        import threading
-
-        checker = check_code
-
-        def check() -> None:
-            try:
-                checked.extend(code_problems(questions, checker))
-            except BaseException as exc:  # re-raised below: a check that broke never passes
-                failed.append(exc)
-
-        checking = threading.Thread(target=check, daemon=True)
-        checking.start()
-    renderer = Renderer()
-    if previous is not None:
-        renderer.preload(read_formulas(previous))
-    renderer.prerender([text for q in questions for text in _texts(q)])
-    rendered: list[Question] = []
-    for q in questions:
-        q2, math_problems = _render_question(q, renderer, source)
-        problems.extend(math_problems)
-        if q2 is not None:
-            rendered.append(q2)
-    if checking is not None:
-        checking.join()
-        if failed:
-            raise failed[0]
-        problems.extend(checked)
+        # After rendering, not beside it: rendering forks worker processes, and a
+        # fork must not happen while another thread drives subprocesses.
+        problems.extend(code_problems(questions, check_code))
     if problems:
         raise SourceError(problems)
     return CompiledBank(topics, rendered, renderer, current_source_hash(source))
@@ -110,6 +82,75 @@ def code_problems(questions: Sequence[Question], check_code: CodeChecker) -> lis
             section = "starter" if "Starter" in message else "solution"
             out.append(Problem(q.source_path, q.lines.get(section, 1), message))
     return out
+
+
+# Questions per task: large enough to amortise a task, small enough to balance cores.
+CHUNK = 40
+_WORKER: dict[str, Renderer] = {}
+
+
+def render_all(questions: list[Question], source: Path, preloaded: list[Formula],
+               workers: int | None = None) -> tuple[Renderer, list[Question], list[Problem]]:
+    """Render every question's Markdown and math, on all cores.
+
+    Each worker converts its questions' Markdown once and renders their formulas,
+    keeping its own formula cache; the results come back in question order, so the
+    bank is the same whatever the number of workers.
+    """
+    from desktop_quiz.core.bank.render import Renderer
+
+    chunks = [questions[i:i + CHUNK] for i in range(0, len(questions), CHUNK)]
+    workers = workers or os.cpu_count() or 1
+    results: list[tuple[list[tuple[Question | None, list[Problem]]], dict[str, Formula]]]
+    if workers > 1 and len(chunks) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                     initargs=(preloaded,)) as pool:
+                results = list(pool.map(_render_chunk, chunks, [source] * len(chunks)))
+        except (OSError, RuntimeError):  # no process support (frozen, sandboxed)
+            results = _render_here(chunks, source, preloaded)
+    else:
+        results = _render_here(chunks, source, preloaded)
+    renderer = Renderer()
+    renderer.preload(preloaded)
+    rendered: list[Question] = []
+    problems: list[Problem] = []
+    for outcomes, formulas in results:
+        renderer.formulas.update(formulas)
+        renderer.used.update(formulas)
+        for q, found in outcomes:
+            problems.extend(found)
+            if q is not None:
+                rendered.append(q)
+    return renderer, rendered, problems
+
+
+def _init_worker(preloaded: list[Formula]) -> None:
+    from desktop_quiz.core.bank.render import Renderer
+
+    renderer = Renderer()
+    renderer.preload(preloaded)
+    _WORKER["renderer"] = renderer
+
+
+def _render_chunk(chunk: list[Question], source: Path
+                  ) -> tuple[list[tuple[Question | None, list[Problem]]], dict[str, Formula]]:
+    renderer = _WORKER["renderer"]
+    renderer.used = set()
+    outcomes = [_render_question(q, renderer, source) for q in chunk]
+    return outcomes, {h: renderer.formulas[h] for h in renderer.used}
+
+
+def _render_here(chunks: list[list[Question]], source: Path, preloaded: list[Formula]
+                 ) -> list[tuple[list[tuple[Question | None, list[Problem]]],
+                                 dict[str, Formula]]]:
+    _init_worker(preloaded)
+    try:
+        return [_render_chunk(chunk, source) for chunk in chunks]
+    finally:
+        _WORKER.clear()
 
 
 def _texts(q: Question) -> list[str]:

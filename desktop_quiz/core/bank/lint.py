@@ -11,11 +11,14 @@ whether the bank is good enough to ship:
 - no free points: restating the prompt must hit no key point, or a learner scores
   by echoing the question;
 - MCQ hygiene: no "all/none of the above", correct answers not always in one slot;
+- accept phrasings (:func:`check_phrasings`): specific, not generic single words,
+  numbers where the point states one;
 - originality: no run of :data:`OVERLAP_WORDS` words shared with a source article.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop_quiz.core.bank.reader import Bank
+from desktop_quiz.core.bank.stats import MIN_PER_TOPIC
 from desktop_quiz.core.model import Question
 
 
@@ -46,8 +50,6 @@ class _GradedLike(Protocol):
 Grader = Callable[[Question, str], _GradedLike]
 
 MIN_PER_KIND = 8
-# Bank v2: every topic has at least this many questions (mcq + recall).
-MIN_PER_TOPIC = 40
 # Length signal limits (issue 13): a learner picking the longest option should
 # do little better than chance.
 MAX_LONGEST_SHARE = 0.30
@@ -72,7 +74,7 @@ class Finding:
 def lint(bank: Bank, grade_recall: Grader, seeds: Path | None = None) -> list[Finding]:
     return [*check_counts(bank), *check_recall_self_consistency(bank, grade_recall),
             *check_prompt_echo(bank, grade_recall), *check_mcq(bank),
-            *check_mcq_lengths(bank),
+            *check_mcq_lengths(bank), *check_phrasings(bank),
             *(check_overlap(bank, seeds) if seeds else [])]
 
 
@@ -199,20 +201,107 @@ def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
-def check_overlap(bank: Bank, seeds: Path) -> list[Finding]:
-    seed_shingles: set[tuple[str, ...]] = set()
+def fingerprint(run: tuple[str, ...]) -> str:
+    """A run of words as a short hash: the repo keeps these, never the articles' text."""
+    return hashlib.sha256(" ".join(run).encode()).hexdigest()[:16]
+
+
+def seed_fingerprints(seeds: Path) -> set[str]:
+    """Fingerprints of every OVERLAP_WORDS-word run of the source articles.
+
+    ``seeds`` is the articles' folder (``*.txt``) or a fingerprint file written by
+    :func:`write_seed_fingerprints` (one hash a line, ``#`` comments).
+    """
+    if seeds.is_file():
+        lines = seeds.read_text(encoding="utf-8").splitlines()
+        return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    found: set[str] = set()
     for path in sorted(seeds.glob("*.txt")):
-        seed_shingles |= _shingles(path.read_text(encoding="utf-8", errors="replace"),
-                                   OVERLAP_WORDS)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found |= {fingerprint(run) for run in _shingles(text, OVERLAP_WORDS)}
+    return found
+
+
+def write_seed_fingerprints(seeds: Path, out: Path) -> int:
+    found = sorted(seed_fingerprints(seeds))
+    out.write_text(f"# sha256[:16] of every {OVERLAP_WORDS}-word run (lower-cased words) of the "
+                   "source articles;\n# `bank lint` checks questions against these. Rebuilt "
+                   "with desktop_quiz.core.bank.lint.write_seed_fingerprints.\n"
+                   + "".join(f"{h}\n" for h in found), encoding="utf-8")
+    return len(found)
+
+
+def check_overlap(bank: Bank, seeds: Path) -> list[Finding]:
+    seed_runs = seed_fingerprints(seeds)
     out = []
     for qid in bank.all_ids():
         q = bank.question(qid)
         text = " ".join([q.prompt, q.answer, q.hint,
                          *(f"{c.text} {c.explanation}" for c in q.choices),
                          *(k.text for k in q.key_points)])
-        shared = _shingles(text, OVERLAP_WORDS) & seed_shingles
+        shared = sorted(run for run in _shingles(text, OVERLAP_WORDS)
+                        if fingerprint(run) in seed_runs)
         if shared:
-            sample = " ".join(sorted(shared)[0])
             out.append(Finding(qid, "originality", f"{len(shared)} {OVERLAP_WORDS}-word runs "
-                               f"shared with a source article, e.g. {sample!r}"))
+                               f"shared with a source article, e.g. {' '.join(shared[0])!r}"))
+    return out
+
+
+# -- accept phrasings (issue 12) -----------------------------------------------------
+GENERIC_SHARE = 0.25  # a word in this share of a topic's questions is its common vocabulary
+_NUMERIC_RE = re.compile(r"(?<![\w.^_{])(?:\d+[.,]\d+|\d{2,})(?![\w}])")
+_ACRONYM_RE = re.compile(r"\b[A-Z][A-Z0-9]{1,5}s?\b")
+
+
+def check_phrasings(bank: Bank) -> list[Finding]:
+    """Accept phrasings a wrong answer could meet by chance.
+
+    - ``phrasing-weak``: no word of 4+ letters that is not a stop word, no number of
+      two digits or with a decimal point, and no acronym the question writes in
+      capitals ("UCB", "IQR"): "l1", "z", "gap" or "0" turn up anywhere.
+    - ``phrasing-single``: a one-word phrasing that is generic for the question: the
+      word is in the prompt, or in the prompt or model answer of at least
+      :data:`GENERIC_SHARE` of the topic's questions. Say how the word is used
+      ("exactly zero", not "zero").
+    - ``phrasing-numeric``: the point states a number but no phrasing has one, so
+      a wrong number is graded as right.
+    """
+    from desktop_quiz.core.text import content_words, is_specific
+
+    questions = [bank.question(qid) for qid in bank.all_ids()]
+    topic_df: dict[str, Counter[str]] = {}
+    topic_n: Counter[str] = Counter()
+    for q in questions:
+        topic_n[q.topic] += 1
+        stems = {w.stem for w in content_words(f"{q.prompt} {q.answer}")}
+        topic_df.setdefault(q.topic, Counter()).update(stems)
+    out = []
+    for q in questions:
+        if q.kind != "recall":
+            continue
+        prompt = {w.stem for w in content_words(q.prompt)}
+        acronyms = frozenset(a.lower().rstrip("s") for a in _ACRONYM_RE.findall(" ".join(
+            [q.prompt, q.answer, *(k.text for k in q.key_points)])) if len(a) >= 3)
+        for point in q.key_points:
+            for alt in point.alternatives:
+                ws = content_words(alt)
+                if not is_specific(alt, acronyms):
+                    out.append(Finding(q.id, "phrasing-weak",
+                                       f"accept phrasing {alt!r} (point {point.text!r}) has no "
+                                       "word of 4+ letters that is not a stop word"))
+                elif len(ws) == 1 and ws[0].number is None:
+                    st = ws[0].stem
+                    share = topic_df[q.topic][st] / topic_n[q.topic]
+                    if st in prompt or share >= GENERIC_SHARE:
+                        why = ("is in the prompt" if st in prompt else
+                               f"is in {share:.0%} of the {q.topic} questions")
+                        out.append(Finding(q.id, "phrasing-single",
+                                           f"single-word phrasing {alt!r} {why}; add the "
+                                           f"words that make point {point.text!r}"))
+            if _NUMERIC_RE.search(point.text.lower()) and not any(
+                    w.number is not None for alt in point.alternatives
+                    for w in content_words(alt)):
+                out.append(Finding(q.id, "phrasing-numeric",
+                                   f"point {point.text!r} states a number but no accept "
+                                   "phrasing has one"))
     return out

@@ -30,21 +30,34 @@ def bank_stats(bank: Bank) -> dict[str, Any]:
             "by_topic": by_topic}
 
 
+# Bank v2: every topic has at least this many questions (bank lint enforces it).
+MIN_PER_TOPIC = 40
+DIFFICULTY_NAMES = {"1": "easy", "2": "medium", "3": "hard"}
+
+
 def format_stats(stats: dict[str, Any], bank: Bank) -> str:
-    """A plain table for people: topic, mcq, recall, code, total and the v1 target."""
-    targets = {t.slug: t.v1 for t in bank.topics()}
-    lines = [f"{'topic':<26} {'mcq':>5} {'recall':>6} {'code':>5} {'total':>6} {'v1':>4}"]
+    """A plain table for people: topic titles, counts per kind, and the minimum."""
+    titles = {t.slug: t.title for t in bank.topics()}
+    kinds = [k for k in stats["by_kind"] if stats["by_kind"][k] or k in ("mcq", "recall")]
+    width = max([len("topic"), *(len(t) for t in titles.values())]) + 2
+    head = "".join(f"{k:>8}" for k in kinds)
+    lines = [f"{'topic':<{width}}{head}{'total':>8}"]
+    short = []
     for slug, c in stats["by_topic"].items():
-        mark = "" if c["total"] >= targets.get(slug, 0) else "  < v1"
-        lines.append(f"{slug:<26} {c['mcq']:>5} {c['recall']:>6} {c['code']:>5} "
-                     f"{c['total']:>6} {targets.get(slug, 0):>4}{mark}")
+        row = "".join(f"{c.get(k, 0):>8}" for k in kinds)
+        lines.append(f"{titles.get(slug, slug):<{width}}{row}{c['total']:>8}")
+        if c["total"] < MIN_PER_TOPIC:
+            short.append(titles.get(slug, slug))
+    lines.append(f"{'all topics':<{width}}"
+                 + "".join(f"{stats['by_kind'][k]:>8}" for k in kinds)
+                 + f"{stats['questions']:>8}")
     d = stats["by_difficulty"]
     n = max(stats["questions"], 1)
-    k = stats["by_kind"]
-    lines.append(f"{'all':<26} {k['mcq']:>5} {k['recall']:>6} {k['code']:>5} "
-                 f"{stats['questions']:>6}")
+    lines.append("")
     lines.append("difficulty: " + ", ".join(
-        f"{k}: {d[k]} ({100 * d[k] / n:.0f}%)" for k in ("1", "2", "3")))
+        f"{DIFFICULTY_NAMES[k]} {d[k]} ({100 * d[k] / n:.0f}%)" for k in ("1", "2", "3")))
+    lines.append(f"every topic needs at least {MIN_PER_TOPIC} questions: "
+                 + (f"{len(short)} below ({', '.join(short)})" if short else "all met"))
     return "\n".join(lines)
 
 

@@ -1,142 +1,96 @@
 """Grade answers: exact-set MCQ grading and key-point coverage for free recall.
 
-Recall checking is deliberately forgiving in form and strict in content. Text is
-lower-cased, split into words, stop words are dropped and every word is stemmed
-(PyStemmer's English Snowball stemmer), so "regularizing" meets
-"regularization". A key point is *hit* when any of its phrasings has all of its
-words in the answer within a short window; words of five letters or more also
-match with a small typo (rapidfuzz ratio ≥ 85), and a phrase word may match two
-joined answer words ("mini batch" ↔ "minibatch") or the reverse.
-The checker only *suggests* a rating; the learner has the last word.
+Recall checking is forgiving in form and strict in content.
+
+- **Form.** Text is normalised (:func:`desktop_quiz.core.text.normalize`: NFKC, accents,
+  curly quotes, math symbols, Greek letters and superscripts as words, number words as
+  numbers), split into words and stemmed. Numbers compare as numbers within the
+  precision written (0.667 ~ 0.67, 1/3 ~ 0.33). Words of five letters or more also
+  match with a small typo (rapidfuzz ratio ≥ 85), never across an antonym prefix
+  (labeled/unlabeled, dependent/independent). A phrase word may match two joined
+  answer words ("mini batch" ↔ "minibatch"). A reviewed synonym table
+  (``synonyms.txt``) gives every phrasing its interchangeable forms.
+- **Content.** A key point is *hit* when one of its phrasings has all of its words
+  close together in the answer, with the same polarity: a phrasing
+  inside a negation ("not", "never", "without", "doesn't", "… is unnecessary")
+  does not count, and one of the point's ``reject:`` phrasings vetoes the point.
+  Phrasings with no word of two letters or more cannot decide a point.
+- **Gaming.** An answer that is a list of terms without a verb, or one over
+  :data:`LONG_FACTOR` times as long as the model answer, is suggested Hard at best,
+  with the reason given.
+
+The checker only *suggests* a rating; the learner can flip any point and has the last
+word on the rating.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
 
-from desktop_quiz.core.model import Question, Rating
+from desktop_quiz.core.model import KeyPoint, Question, Rating
 from desktop_quiz.core.progress.scheduling import easy_threshold_seconds
-from desktop_quiz.core.text import stem, stemmer
+from desktop_quiz.core.study.matching import (
+    OPPOSITES,
+    Answer,
+    Match,
+    Phrase,
+    antonym_prefixed,
+    match,
+    phrase,
+    phrase_in,
+    phrase_tokens,
+    read_answer,
+    synonym_groups,
+    tokens,
+)
+from desktop_quiz.core.text import STOP_WORDS, Word, stem
 
-__all__ = ["Rating", "easy_threshold_seconds", "stem"]  # re-exported for callers
+__all__ = ["STOP_WORDS", "Rating", "antonym_prefixed", "easy_threshold_seconds",
+           "phrase_in", "phrase_tokens", "stem", "synonym_groups", "tokens"]  # re-exported
 
-
-STOP_WORDS = frozenset(
-    """
-    a an the of to in on for and or but is are was were be been being it its this that
-    these those with as by at from into than then so such can could would should will
-    may might must do does did doing have has had having very more most which who whom
-    what when where why how i you we they he she them our your their there here about
-    over under also just only each any all both some own same other if because while
-    until up down out off again further once
-    """.split()  # noqa: SIM905 - a word list reads better as prose
-)  # "not", "no" and "nor" are kept on purpose: they change what a phrase means
-FUZZY_MIN_LEN = 5
-FUZZY_MIN_SCORE = 85.0
-WINDOW_SLACK = 4  # extra words allowed between the words of one phrase
 # Coverage → suggested rating. Full coverage suggests Easy, most points Good,
 # about half Hard, little Again.
 RATING_THRESHOLDS = ((1.0, Rating.EASY), (0.7, Rating.GOOD), (0.4, Rating.HARD))
-
-_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_SLASHED_LETTERS_RE = re.compile(r"\b([a-z])/([a-z])\b")
-
-
-@lru_cache(maxsize=1)
-def _ratio() -> Any:
-    # Looked up once: an import statement on the matching path (thousands of calls per
-    # answer) goes through the import machinery, and PySide6's import hook, each time.
-    from rapidfuzz.fuzz import ratio
-
-    return ratio
-
-
-Word = tuple[str, str]  # (stem, word as written, lower-cased)
-
-
-def words(text: str, keep_stop_words: bool = False) -> list[Word]:
-    """Normalized words of ``text`` with their stems (stop words dropped unless asked)."""
-    text = _SLASHED_LETTERS_RE.sub(r"\1\2", text.lower())  # "A/B test" → "ab test"
-    text = text.replace("n't", " not")  # "isn't" keeps its negation
-    raw = _WORD_RE.findall(text.replace("-", " ").replace("_", " "))
-    raw = [w.split("'")[0] for w in raw]
-    if not keep_stop_words:
-        raw = [w for w in raw if w not in STOP_WORDS]
-    return list(zip(stemmer().stemWords(raw), raw, strict=True))
-
-
-def tokens(text: str) -> list[Word]:
-    """The words of an answer, ready for :func:`phrase_in`."""
-    return words(text)
+LONG_FACTOR = 3.0  # an answer this many times longer than the model answer is padded
+LIST_MIN_WORDS = 5  # shorter answers are too short to call a list of terms
+# A rough verb lexicon for the list-of-terms check: auxiliaries and modals, and the
+# stems of verbs common in technical explanations. Any of them, or a word ending in
+# -ing/-ed, counts as a verb.
+VERBS = frozenset(stem(w) for w in """
+    is are was were be been being am isn aren has have had do does did can could will
+    would should shall may might must need needs let lets make makes take takes give gives
+    get gets use uses mean means help helps keep keeps become becomes go goes come comes
+    add adds reduce reduces increase increases decrease decreases lower lowers raise raises
+    cause causes lead leads avoid avoids prevent prevents allow allows require requires
+    depend depends measure measures compute computes estimate estimates predict predicts
+    learn learns train trains fit fits model models sample samples split splits compare
+    compares choose chooses pick picks set sets change changes grow grows shrink shrinks
+    drop drops remove removes push pushes pull pulls work works fail fails tend tends
+    stay stays scale scales handle handles capture captures treat treats assume assumes
+    run runs check checks test tests tell tells show shows say says find finds look looks
+    see sees try tries want wants know knows think thinks stop stops start starts move
+    moves map maps turn turns call calls apply applies produce produces return returns
+    minimize minimizes maximize maximizes optimize optimizes penalize penalizes converge
+    converges explode explodes vanish vanishes overfit overfits underfit underfits
+    generalize generalizes memorize memorizes encode encodes decode decodes store stores
+    serve serves deploy deploys monitor monitors detect detects ensure ensures
+    equals approx implies proportional cancel cancels accumulate accumulates
+""".split())  # a formula's "=" (read "equals") states something too  # noqa: SIM905
 
 
-def phrase_tokens(phrase: str) -> list[Word]:
-    """Words of an accepted phrasing; a phrase made only of stop words keeps them."""
-    return words(phrase) or words(phrase, keep_stop_words=True)
-
-
-def _joined(a: Word, b: Word) -> Word:
-    return (a[1] + b[1], a[1] + b[1])
-
-
-@lru_cache(maxsize=1)
-def _extract() -> Any:
-    from rapidfuzz.process import extract
-
-    return extract
-
-
-def _matches(word: Word, answer: Sequence[Word]) -> list[int]:
-    """Indices of the answer words similar to ``word``, scored in rapidfuzz's C loop.
-
-    Similar: the same stem, or both words at least FUZZY_MIN_LEN long and either the
-    words or their stems scoring at least FUZZY_MIN_SCORE (rapidfuzz ``ratio``).
-    """
-    found = {i for i, w in enumerate(answer) if w[0] == word[0]}
-    if len(word[1]) >= FUZZY_MIN_LEN:
-        long_ = [i for i, w in enumerate(answer) if len(w[1]) >= FUZZY_MIN_LEN]
-        for part in (1, 0):  # the words as written, then their stems
-            for _text, _score, j in _extract()(
-                    word[part], [answer[i][part] for i in long_], scorer=_ratio(),
-                    score_cutoff=FUZZY_MIN_SCORE, limit=None):
-                found.add(long_[j])
-    return sorted(found)
-
-
-def _positions(word: Word, answer: Sequence[Word]) -> list[int]:
-    found = _matches(word, answer)
-    if not found:  # "minibatch" in the phrase, "mini batch" in the answer
-        found = _matches(word, [_joined(answer[i], answer[i + 1])
-                                for i in range(len(answer) - 1)])
-    return found
-
-
-def phrase_in(phrase: Sequence[Word], answer: Sequence[Word]) -> bool:
-    """True when every word of ``phrase`` occurs in ``answer`` within a short window."""
-    if not phrase:
-        return False
-    if len(phrase) > 1:  # "mini batch" in the phrase, "minibatch" in the answer
-        joined = "".join(w[1] for w in phrase)
-        if any(w[1] == joined for w in answer):
-            return True
-    hits = [_positions(w, answer) for w in phrase]
-    if any(not h for h in hits):
-        return False
-    window = len(phrase) + WINDOW_SLACK
-    return any(
-        all(any(abs(p - start) <= window for p in h) for h in hits[1:]) for start in hits[0]
-    )
-
-
+# -- results --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PointResult:
     text: str
     hit: bool
     matched: str  # the phrasing that matched, "" when missed
+    evidence: str | None = None  # the words of the answer that made the point
+    spans: tuple[tuple[int, int], ...] = ()  # where those words are in the answer
+    vetoed: str = ""  # the reject phrasing (or negated phrasing) that vetoed it
+    flipped: bool = False  # the learner changed the checker's verdict
 
 
 @dataclass(frozen=True)
@@ -144,25 +98,202 @@ class RecallResult:
     points: tuple[PointResult, ...]
     coverage: float  # hits / points, 0..1
     suggested: Rating
+    reasons: tuple[str, ...] = ()  # why the suggestion is capped, for the learner
+    cap: Rating = Rating.EASY  # the best rating this answer can be suggested
 
     @property
     def hits(self) -> int:
         return sum(p.hit for p in self.points)
 
+    @property
+    def score(self) -> float:
+        return self.coverage
+
+    def flip(self, index: int) -> RecallResult:
+        """The same result with point ``index`` switched between covered and missed."""
+        points = list(self.points)
+        p = points[index]
+        points[index] = replace(p, hit=not p.hit, flipped=not p.flipped)
+        return _result(tuple(points), self.reasons, self.cap)
+
+
+CONTRADICTION_WEIGHT = 0.5  # a contradicted point costs half a point
+
+
+def _result(points: tuple[PointResult, ...], reasons: tuple[str, ...],
+            cap: Rating) -> RecallResult:
+    credit = sum(p.hit for p in points) - CONTRADICTION_WEIGHT * sum(
+        bool(p.vetoed) and not p.hit for p in points)
+    coverage = max(0.0, credit / len(points)) if points else 0.0
+    return RecallResult(points, coverage, min(suggest_rating(coverage), cap), reasons, cap)
+
 
 def grade_recall(question: Question, answer: str) -> RecallResult:
     """Check a free-recall answer against the question's key points."""
-    answer_tokens = tokens(answer)
-    results = []
-    for point in question.key_points:
-        matched = next(
-            (p for p in (*point.alternatives, point.text) if phrase_in(phrase_tokens(p),
-                                                                       answer_tokens)),
-            "",
-        )
-        results.append(PointResult(point.text, bool(matched), matched))
-    coverage = sum(r.hit for r in results) / len(results) if results else 0.0
-    return RecallResult(tuple(results), coverage, suggest_rating(coverage))
+    ans = read_answer(answer)
+    prompt = _prompt_stems(question.prompt)
+    points = tuple(grade_point(point, ans, prompt) for point in question.key_points)
+    reasons, cap = gaming(question, ans)
+    return _result(points, reasons, cap)
+
+
+@lru_cache(maxsize=2_000)
+def _prompt_stems(prompt: str) -> frozenset[str]:
+    return frozenset(w.stem for w in read_answer(prompt).content)
+
+
+def grade_point(point: KeyPoint, ans: Answer,
+                prompt: frozenset[str] = frozenset()) -> PointResult:
+    """One key point: hit (with evidence), missed, or contradicted.
+
+    A phrasing made only of words of the prompt is no evidence: restating the
+    question must not score ("precision" when the prompt asks about precision).
+    """
+    veto = next((r for r in point.reject if _agreeing(r, ans)), None)
+    opposite = ""
+    for text in (*point.alternatives, point.text):
+        for p in phrase(text):
+            if not p.usable or all(w.stem in prompt for w in p.words):
+                continue
+            p = _in_point_polarity(p, point.text)
+            m = match(p, ans)
+            if m is None:
+                continue
+            if not m.agrees:
+                opposite = opposite or text
+                continue
+            if veto is not None:
+                return PointResult(point.text, False, "", vetoed=veto)
+            contra = _contradicted(point.text, m, ans)
+            if contra:
+                return PointResult(point.text, False, "", vetoed=contra)
+            spans = tuple((ans.content[i].start, ans.content[i].end) for i in m.indices)
+            evidence = ans.text[min(s for s, _ in spans):max(e for _, e in spans)]
+            return PointResult(point.text, True, text, evidence, spans)
+    return PointResult(point.text, False, "", vetoed=veto or opposite)
+
+
+@lru_cache(maxsize=5_000)
+def _point_answer(text: str) -> Answer:
+    # Forward scopes only: in "SMOTE is not equivalent" the point is about SMOTE.
+    return read_answer(text, backward=False)
+
+
+@lru_cache(maxsize=5_000)
+def _point_answer_both(text: str) -> Answer:
+    return read_answer(text)
+
+
+def _in_point_polarity(p: Phrase, point_text: str) -> Phrase:
+    """``p`` as the point means it: "extrapolate" under "Trees cannot extrapolate" is negated.
+
+    The subject of a negated statement ("SMOTE" in "SMOTE is not equivalent") may be
+    named either way.
+    """
+    if p.negated or p.text == point_text:
+        return p
+    m = match(p, _point_answer(point_text))
+    if m is not None and not m.agrees:
+        return replace(p, negated=True)
+    m = match(p, _point_answer_both(point_text))
+    if m is not None and not m.agrees:
+        return replace(p, negated=None)
+    return p
+
+
+@lru_cache(maxsize=20_000)
+def _directions(text: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """(same side, opposite side) for each direction the point's text takes.
+
+    A negated direction word takes the other side: "cannot increase" points down.
+    """
+    point = _point_answer(text)
+    ups: set[int] = set()
+    downs: set[int] = set()
+    for w, neg in zip(point.all, point.all_negated, strict=True):
+        for k, (up, down) in enumerate(OPPOSITES):
+            if w.stem in up:
+                (downs if neg else ups).add(k)
+            elif w.stem in down:
+                (ups if neg else downs).add(k)
+    out = []
+    for k, (up, down) in enumerate(OPPOSITES):
+        if k in ups and k not in downs:
+            out.append((up, down))
+        elif k in downs and k not in ups:
+            out.append((down, up))
+    return tuple(out)
+
+
+def _contradicted(point_text: str, m: Match, ans: Answer) -> str:
+    """The answer word that reverses the point's direction in the matching clause."""
+    dirs = _directions(point_text)
+    if not dirs:
+        return ""
+    said = ans.clause_of(m.indices)
+    for same, opposite in dirs:
+        agree = any((st in same) != neg and (st in same or st in opposite)
+                    for st, neg, _ in said)
+        against = [word for st, neg, word in said if (st in opposite and not neg)
+                   or (st in same and neg)]
+        if against and not agree:
+            return against[0]
+    return ""
+
+
+def _agreeing(text: str, ans: Answer) -> bool:
+    for p in phrase(text):
+        if p.usable:
+            m = match(p, ans)
+            if m is not None and m.agrees:
+                return True
+    return False
+
+
+def _is_verb(w: Word) -> bool:
+    return w.stem in VERBS or (w.number is None and len(w.word) > 4
+                               and w.word.endswith(("ing", "ed")))
+
+
+def is_term_list(ans: Answer) -> bool:
+    """Mostly a list of terms: no verb in any clause of three words or more.
+
+    Items are what commas, semicolons, bullets and full stops separate; a verb in a
+    two-word item ("shrinks weights") names a term, it does not say anything.
+    """
+    if len(ans.content) < LIST_MIN_WORDS:
+        return False
+    item: list[Word] = []
+    for w in [*ans.all, Word(".", ".", 0, 0, None, False, True)]:
+        if not w.punct:
+            item.append(w)
+            continue
+        if len(item) >= 3 and any(_is_verb(x) for x in item):
+            return False
+        item = []
+    return True
+
+
+def gaming(question: Question, ans: Answer) -> tuple[tuple[str, ...], Rating]:
+    """Reasons the answer can be suggested Hard at best, and that cap."""
+    reasons = []
+    if is_term_list(ans):
+        reasons.append("Your answer is a list of terms without a verb: it names things but "
+                       "does not say how they relate, so it is suggested Hard at best.")
+    model = len(_prose_words(question.answer))
+    written = len([w for w in ans.all if not w.punct])
+    if model and written > LONG_FACTOR * model and written > 60:
+        reasons.append(f"Your answer is {written / model:.0f}× as long as the model answer: "
+                       "padding can hit key points by chance, so it is suggested Hard at "
+                       "best.")
+    return tuple(reasons), (Rating.HARD if reasons else Rating.EASY)
+
+
+_FENCE_RE = re.compile(r"```.*?```", re.S)
+
+
+def _prose_words(markdown: str) -> list[str]:
+    return re.findall(r"[A-Za-z0-9]+", _FENCE_RE.sub(" ", markdown))
 
 
 def suggest_rating(coverage: float) -> Rating:

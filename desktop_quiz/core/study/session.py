@@ -237,6 +237,17 @@ class Session:
         self._record(o, self.elapsed_ms())
         return result
 
+    def revise_recall(self, result: RecallResult) -> None:
+        """The learner flipped key points of the current recall answer.
+
+        Only the in-memory result changes (the summary and report show it); what is
+        stored is the rating the learner then confirms with :meth:`rate`.
+        """
+        o = self.outcome
+        if o.status != "answered" or o.recall is None:
+            raise RuntimeError("revise_recall() comes after check_recall()")
+        o.recall = result
+
     def rate(self, rating: int) -> None:
         """The learner accepted or changed the rating of the current recall answer."""
         o = self.outcome
