@@ -28,7 +28,7 @@ from desktop_quiz.gui.richtext import RichEnv, RichView
 from desktop_quiz.gui.widgets import MARGIN, SPACING, button, label, shortcut_text
 
 SEARCH_DELAY_MS = 120
-SHORT_KINDS = {"mcq": "MCQ", "recall": "Recall"}
+SHORT_KINDS = {"mcq": "MCQ", "recall": "Recall", "code": "Code"}
 
 
 class BrowsePage(QWidget):

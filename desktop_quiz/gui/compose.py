@@ -13,7 +13,7 @@ from desktop_quiz.core.model import DIFFICULTY_NAMES, Question
 from desktop_quiz.core.study.grading import RecallResult
 from desktop_quiz.gui.theme import Theme
 
-KIND_LABELS = {"mcq": "Multiple choice", "recall": "Free recall"}
+KIND_LABELS = {"mcq": "Multiple choice", "recall": "Free recall", "code": "Coding exercise"}
 OK_MARK = "✓"
 BAD_MARK = "✗"
 FLAG_MARK = "⚑"
@@ -126,6 +126,13 @@ def question_html(q: Question, topic_title: str, t: Theme, *, flagged: bool = Fa
     if q.kind == "mcq":
         heading = "Choices (select all that apply)" if q.multi else "Choices"
         out += [_h(heading, t), choices_html(q, t, chosen)]
+    if q.kind == "code" and q.exercise is not None:
+        tests = "".join(f"<li><code>{html.escape(c.name)}</code> — {html.escape(c.doc)}</li>"
+                        for c in q.exercise.test_cases)
+        out += [_h(f"Tests ({len(q.exercise.test_cases)})", t), f"<ul>{tests}</ul>"]
+        if response is not None:
+            out += [_h("Your code", t), f"<pre>{html.escape(response)}</pre>"]
+        out += [_h("Reference solution", t), f"<pre>{html.escape(q.exercise.solution)}</pre>"]
     if response is not None and q.kind == "recall":
         shown = html.escape(response.strip()) or "<i>(no answer)</i>"
         out += [_h("Your answer", t),

@@ -71,8 +71,8 @@ class DrillSetupPage(QWidget):
         kind_row = QHBoxLayout()
         self.kind_group = QButtonGroup(self)
         self.kind_buttons: dict[str, QRadioButton] = {}
-        for key, text in (("both", "&Both"), ("mcq", "Multiple &choice"),
-                          ("recall", "Free reca&ll")):
+        for key, text in (("both", "&All"), ("mcq", "Multiple &choice"),
+                          ("recall", "Free reca&ll"), ("code", "C&oding")):
             rb = QRadioButton(text)
             rb.setAccessibleName(f"Kind: {text.replace('&', '')}")
             self.kind_group.addButton(rb)

@@ -50,9 +50,11 @@ if TYPE_CHECKING:
         QPixmap,
         QShortcut,
         QStandardItemModel,
+        QSyntaxHighlighter,
         QTextCharFormat,
         QTextCursor,
         QTextDocument,
+        QTextFormat,
     )
     from PySide6.QtSvg import QSvgRenderer
     from PySide6.QtTest import QTest
@@ -191,11 +193,13 @@ __all__ = [
     "QStandardPaths",
     "QStyleFactory",
     "QSvgRenderer",
+    "QSyntaxHighlighter",
     "QTextBrowser",
     "QTextCharFormat",
     "QTextCursor",
     "QTextDocument",
     "QTextEdit",
+    "QTextFormat",
     "QThread",
     "QTimer",
     "QTreeWidget",

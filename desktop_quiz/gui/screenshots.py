@@ -25,7 +25,22 @@ from desktop_quiz.core.study.grading import Rating
 SIZE = (1280, 800)
 SCREENS = ("home", "drill-setup", "mcq-question", "mcq-feedback", "recall-question",
            "recall-feedback", "recall-evidence", "summary", "mock-interview", "mock-report",
-           "browse", "settings", "progress", "plan-home", "plan-forecast")
+           "browse", "settings", "progress", "plan-home", "plan-forecast", "exercise",
+           "exercise-review")
+EXERCISE = "ex-stable-softmax"
+# A plausible first attempt: the right idea, but it sums along the last axis only.
+EXERCISE_ATTEMPT = "\n".join([
+    "import numpy as np",
+    "",
+    "",
+    "def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:",
+    '    """Numerically stable softmax along `axis`."""',
+    "    x = np.asarray(x, dtype=float)",
+    "    z = x - x.max(axis=axis, keepdims=True)  # largest score becomes 0",
+    "    e = np.exp(z)",
+    "    return e / e.sum(axis=-1, keepdims=True)",
+    "",
+])
 RECALL_DEMO_TEXT = ("Regularization adds a penalty on the weights to the loss. L2 (ridge) "
                     "shrinks all weights smoothly; L1 (lasso) can set some exactly to zero, "
                     "so it also selects features.")
@@ -77,7 +92,8 @@ def showcase_ids(ctx: AppContext) -> tuple[str, str, list[str]]:
     mcq = mcq or next(i for i in ids if bank.question(i).kind == "mcq")
     recall = recall or next(i for i in ids if bank.question(i).kind == "recall")
     rng = random.Random(3)
-    others = [i for i in rng.sample(ids, min(len(ids), 30)) if i not in (mcq, recall)][:8]
+    others = [i for i in rng.sample(ids, min(len(ids), 30)) if i not in (mcq, recall)
+              and bank.question(i).kind != "code"][:8]
     return mcq, recall, others
 
 
@@ -277,11 +293,44 @@ def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
     if view is not None:
         view.scroller.verticalScrollBar().setValue(0)  # type: ignore[attr-defined]
     shot("plan-forecast")
+    _shoot_exercise(ctx, win, shot, settle)
 
     win.close()
     for name in saved:
         print(out_dir / f"{name}.png")
     return 0
+
+
+def _shoot_exercise(ctx: AppContext, win: Any, shot: Any, settle: Any) -> None:
+    """The editor with a run's results (one test failing), then the review."""
+    from desktop_quiz.gui.exercise_panel import ExercisePanel, shared_runner
+
+    qid = EXERCISE if ctx.bank.has(EXERCISE) else next(
+        (i for i in ctx.bank.all_ids() if ctx.bank.question(i).kind == "code"), "")
+    if not qid:
+        return
+    win.show_page("drill")
+    win.drill.start_ordered([qid])
+    page = win.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, ExercisePanel) and panel.question.exercise is not None
+    panel.editor.setPlainText(EXERCISE_ATTEMPT if qid == EXERCISE
+                              else panel.question.exercise.solution)
+    panel.show_hint()
+    page.check()  # Ctrl+Enter
+    deadline = time.monotonic() + 60
+    while panel.last_result is None and time.monotonic() < deadline:
+        settle(20)
+    bar = page.scroll_area.verticalScrollBar()
+    body = page.scroll_area.widget()
+    bar.setValue(panel.mapTo(body, panel.rect().topLeft()).y() - 8)
+    shot("exercise")
+    page.submit_code()  # Ctrl+Shift+Enter: the code was just run, so it records now
+    settle()
+    bar.setValue(panel.mapTo(body, panel.rect().topLeft()).y() - 8)
+    shot("exercise-review")
+    page.rate(page.selected_rating())
+    shared_runner().close()
 
 
 def _demo_answer(q: Question) -> str:
