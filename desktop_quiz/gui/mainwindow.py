@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
         h.topic_drill.connect(self.drill_topic)
         h.topic_setup.connect(self.setup_topic)
         self.drill.go_home.connect(lambda: self.show_page("home"))
-        self.drill.session_page.answered.connect(lambda _q: self._update_nav())
+        self.drill.session_page.moved.connect(self._update_nav)
         self.drill.currentChanged.connect(lambda _i: self._update_nav())
         self.drill.session_page.finished.connect(lambda _s: self._update_nav())
         self.drill.session_page.abandoned.connect(lambda _s: self._update_nav())
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         page = self.drill.session_page
         s = page.session
         if self.drill.active and s is not None:
-            item.setText(f"Drill  ·  {s.index + 1} / {s.total}")
+            item.setText(f"Drill  ·  {s.position_text()}")
         else:
             item.setText(PAGE_TITLES["drill"])
         self.question_menu.setEnabled(self.current_page() == "drill"

@@ -16,6 +16,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 if TYPE_CHECKING:
     from PySide6 import QtSvg
     from PySide6.QtCore import (
+        QBuffer,
         QByteArray,
         QElapsedTimer,
         QEvent,
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
         QTextCharFormat,
         QTextCursor,
         QTextDocument,
+        QWheelEvent,
     )
     from PySide6.QtSvg import QSvgRenderer
     from PySide6.QtTest import QTest
@@ -132,6 +134,7 @@ __all__ = [
     "QAbstractItemView",
     "QAction",
     "QApplication",
+    "QBuffer",
     "QButtonGroup",
     "QByteArray",
     "QCheckBox",
@@ -199,6 +202,7 @@ __all__ = [
     "QTreeWidgetItemIterator",
     "QUrl",
     "QVBoxLayout",
+    "QWheelEvent",
     "QWidget",
     "Qt",
     "QtCore",

@@ -1,0 +1,142 @@
+r"""Issue 15: rough edges a new user met (math in key points, counters, focus, empty answers,
+wheel over charts, small windows, dark check boxes, dialog icons)."""
+
+from __future__ import annotations
+
+import re
+
+from desktop_quiz.gui.qt import QApplication, Qt
+from desktop_quiz.gui.question_panels import McqPanel, RecallPanel
+from tests.gui.conftest import click, first_id, key
+
+K = Qt.Key
+CTRL = Qt.KeyboardModifier.ControlModifier
+MATH_POINT = "rnn-vanishing-gradient-derivation"  # "… Jacobians $\mathrm{diag}(\tanh')\,W$"
+
+
+def start(window, ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+    window.show_page("drill")
+    window.drill.start_ordered(ids)
+    window.drill.session_page.focus_content()
+
+
+def single_mcq(q) -> bool:  # type: ignore[no-untyped-def]
+    return q.kind == "mcq" and not q.multi and len(q.choices) >= 3
+
+
+# -- 1: key points with math ------------------------------------------------------------
+def test_key_points_show_rendered_math_in_drill_feedback_and_reports(window, qtbot, ctx):
+    from desktop_quiz.gui import theme
+    from desktop_quiz.gui.compose import key_points_html, question_html
+
+    q = ctx.bank.question(MATH_POINT)
+    point = next(k for k in q.key_points if "$" in k.text)
+    assert "math:" in point.text_html and "$" not in point.text_html
+    assert "<p>" not in point.text_html  # inline: it sits after "✓ covered:"
+    t = theme.current()
+    for html in (key_points_html(q, t), question_html(q, "Sequence models", t)):
+        assert "\\mathrm" not in re.sub(r'alt="[^"]*"', "", html)
+        assert point.text_html in html
+    start(window, [MATH_POINT])
+    page = window.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, RecallPanel)
+    qtbot.keyClicks(panel.editor, "products of Jacobians shrink")
+    key(qtbot, page, K.Key_Return, CTRL)
+    i = q.key_points.index(point)
+    shown = re.sub(r'alt="[^"]*"', "", panel.point_labels[i].text())
+    assert "$" not in shown and "\\mathrm" not in shown
+    assert 'src="data:image/png;base64,' in shown  # a label cannot resolve math: itself
+
+
+def test_browse_titles_read_math_as_plain_text(window, ctx):
+    window.show_page("browse")
+    browse = window.browse
+    browse.search.setText("sigmoid")
+    browse.refresh()
+    titles = [browse.results.topLevelItem(i).text(0)
+              for i in range(browse.results.topLevelItemCount())]
+    assert titles
+    for title in titles:
+        assert "\\" not in title and "frac" not in title and "$" not in title
+
+
+# -- 6: one counter ---------------------------------------------------------------------
+def test_header_sidebar_and_bar_agree_and_the_bar_fills(window, qtbot, ctx):
+    ids = [qid for qid in ctx.bank.all_ids() if single_mcq(ctx.bank.question(qid))][:2]
+    start(window, ids)
+    page = window.drill.session_page
+    drill_item = next(window.nav.item(i) for i in range(window.nav.count())
+                      if window.nav.item(i).text().startswith("Drill"))
+
+    def counters() -> tuple[str, str]:
+        return page.position.text().removeprefix("Question "), drill_item.text().split("·")[-1]
+
+    assert [c.strip() for c in counters()] == ["1 / 2", "1 / 2"]
+    assert page.bar.value() == 0
+    key(qtbot, page, K.Key_1)
+    key(qtbot, page, K.Key_Return)
+    assert page.bar.value() == 1
+    key(qtbot, page, K.Key_Return)  # continue to question 2
+    assert [c.strip() for c in counters()] == ["2 / 2", "2 / 2"]
+    key(qtbot, page, K.Key_1)
+    key(qtbot, page, K.Key_Return)  # the last answer
+    assert page.bar.value() == page.bar.maximum()
+
+
+# -- 7: the focus follows the digit key -------------------------------------------------
+def test_digit_key_moves_the_focus_ring_to_the_chosen_option(window, qtbot, ctx):
+    start(window, [first_id(ctx.bank, single_mcq)])
+    page = window.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, McqPanel)
+    key(qtbot, page, K.Key_3)
+    assert panel.choice_buttons[2].isChecked()
+    looks_selected = [i for i, r in enumerate(panel.rows)
+                      if r.property("focused") or r.property("selected")
+                      or r.indicator.hasFocus()]
+    assert looks_selected == [2]
+    assert QApplication.focusWidget() is panel.choice_buttons[2]
+
+
+# -- 10: an empty recall answer ---------------------------------------------------------
+def test_an_empty_recall_answer_counts_as_i_dont_know(window, qtbot, ctx):
+    qid = first_id(ctx.bank, lambda q: q.kind == "recall")
+    start(window, [qid])
+    page = window.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, RecallPanel)
+    qtbot.keyClicks(panel.editor, "   ")
+    click(qtbot, page.primary_button)  # "Check answer" with nothing written
+    assert "recorded as Again" in panel.banner.text()
+    answers = ctx.progress.answers()
+    assert [a.rating for a in answers] == [1]
+    assert "Type your answer" not in panel.editor.toPlainText()
+    assert panel.editor.toPlainText() == "(I don't know)"
+
+
+def test_only_the_chosen_option_is_outlined_even_under_the_mouse(window, qtbot, ctx):
+    """The pointer resting on option 1 (where the start button was) must not look like
+    a second selection once 3 is pressed."""
+    from desktop_quiz.gui import theme
+    from desktop_quiz.gui.qt import QColor, QPoint
+
+    start(window, [first_id(ctx.bank, single_mcq)])
+    page = window.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, McqPanel)
+    first = panel.rows[0]
+    qtbot.mouseMove(first, QPoint(first.width() // 2, first.height() // 2))
+    qtbot.wait(50)
+    key(qtbot, page, K.Key_3)
+    qtbot.wait(20)
+    t = theme.current()
+
+    def edge(row) -> str:  # type: ignore[no-untyped-def]
+        img = row.grab().toImage()
+        return img.pixelColor(img.width() // 2, 0).name()
+
+    accent = QColor(t.accent).name()
+    print(edge(first), edge(panel.rows[1]), edge(panel.rows[2]), first.underMouse())
+    assert edge(panel.rows[2]) == accent
+    assert edge(first) != accent
