@@ -100,7 +100,7 @@ def palette(t: Theme) -> QPalette:
 
 def indicator_outline(t: Theme) -> QColor:
     """The border of check boxes and radio buttons: at least 3:1 against the window."""
-    return QColor("#8e96a6" if t.dark else "#7d8492")
+    return QColor("#8e96a6" if t.dark else "#666d7a")
 
 
 def indicator_palette(t: Theme) -> QPalette:
@@ -109,8 +109,8 @@ def indicator_palette(t: Theme) -> QPalette:
     get a Window colour whose darkened shade is :func:`indicator_outline`."""
     p = palette(t)
     outline = indicator_outline(t)
-    h, s, v, _a = outline.getHsv()
-    window = QColor.fromHsv(h, s, min(255, round(v * 1.4)))
+    window = QColor.fromHsv(outline.hsvHue(), outline.hsvSaturation(),
+                            min(255, round(outline.value() * 1.4)))
     p.setColor(QPalette.ColorRole.Window, window)
     return p
 
@@ -198,7 +198,7 @@ def apply(app: QApplication, setting: str) -> Theme:
         app.setStyle(style)
     app.setPalette(palette(t))
     for cls in ("QCheckBox", "QRadioButton"):
-        app.setPalette(indicator_palette(t), cls)
+        app.setPalette(indicator_palette(t), cls)  # type: ignore[arg-type]
     app.setStyleSheet(stylesheet(t))
     app.setProperty("dq_theme", t.name)
     return t

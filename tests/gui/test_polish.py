@@ -140,3 +140,55 @@ def test_only_the_chosen_option_is_outlined_even_under_the_mouse(window, qtbot, 
     print(edge(first), edge(panel.rows[1]), edge(panel.rows[2]), first.underMouse())
     assert edge(panel.rows[2]) == accent
     assert edge(first) != accent
+
+
+# -- 8: check boxes in the dark theme ---------------------------------------------------
+def _luminance(c) -> float:  # type: ignore[no-untyped-def]
+    def lin(v: float) -> float:
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())
+
+
+def contrast(a, b) -> float:  # type: ignore[no-untyped-def]
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_unchecked_check_boxes_and_radios_have_a_visible_border_in_both_themes(app, qtbot):
+    from desktop_quiz.gui import theme
+    from desktop_quiz.gui.qt import (
+        QCheckBox,
+        QColor,
+        QRadioButton,
+        QStyle,
+        QStyleOptionButton,
+        QVBoxLayout,
+        QWidget,
+    )
+
+    try:
+        for name in ("dark", "light"):
+            t = theme.apply(app, name)
+            host = QWidget()
+            qtbot.addWidget(host)
+            lay = QVBoxLayout(host)
+            boxes = [QCheckBox("Flagged only"), QRadioButton("An answer")]
+            for b in boxes:
+                lay.addWidget(b)
+            host.show()
+            qtbot.waitExposed(host)
+            image = host.grab().toImage()
+            window = QColor(t.window)
+            for b in boxes:
+                opt = QStyleOptionButton()
+                opt.initFrom(b)
+                element = (QStyle.SubElement.SE_CheckBoxIndicator if isinstance(b, QCheckBox)
+                           else QStyle.SubElement.SE_RadioButtonIndicator)
+                rect = b.style().subElementRect(element, opt, b).translated(b.pos())
+                best = max(contrast(image.pixelColor(x, y), window)
+                           for x in range(rect.left(), rect.right() + 1)
+                           for y in range(rect.top(), rect.bottom() + 1))
+                assert best >= 3.0, f"{name}: {type(b).__name__} border contrast {best:.2f}"
+    finally:
+        theme.apply(app, "light")

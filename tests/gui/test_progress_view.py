@@ -218,3 +218,23 @@ def test_the_topic_check_boxes_never_widen_the_page(app, gui_bank, data_dir, qtb
             assert max(b.geometry().right() for b in boxes) <= v.toggles.width(), width
     finally:
         ctx.close()
+
+
+def test_the_mouse_wheel_over_a_chart_scrolls_the_page(view, study_ctx, qtbot):
+    """Issue 15: the charts cover most of the page; a wheel over them moved it 0 px."""
+    from desktop_quiz.gui.qt import QPoint, qtest
+
+    fill_demo(study_ctx, days=30, seed=3)
+    v = view()
+    v.resize(1280, 600)
+    qtbot.wait(20)
+    bar = v.scroller.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(0)
+    canvas = v.time_chart.canvas
+    at = canvas.mapTo(v.window(), QPoint(canvas.width() // 2, 10))
+    assert v.window().childAt(at) is canvas
+    for _ in range(3):  # through the window system, as a real mouse's notches arrive
+        qtest().wheelEvent(v.window().windowHandle(), at, QPoint(0, -120))
+        QApplication.processEvents()
+    assert bar.value() > 0
