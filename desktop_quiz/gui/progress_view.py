@@ -272,7 +272,7 @@ class ProgressView(QWidget):
                          grid=t.border, accent=t.accent, weak=t.bad,
                          highlight=HIGHLIGHT_DARK if dark else HIGHLIGHT_LIGHT,
                          other=OTHER_DARK if dark else OTHER_LIGHT,
-                         cmap="RdYlGn")
+                         cmap="cividis")  # colour-blind safe (no red–green scale)
 
     def _title(self, slug: str) -> str:
         topic = self.ctx.bank.topic(slug)
@@ -472,7 +472,9 @@ class ProgressView(QWidget):
         values = np.where(h.attempts[rows][:, ends] > 0, h.mastery[rows][:, ends] * 100, np.nan)
         chart.set_height(70 + 20 * len(order))
         names = [short_title(self._title(t)) for t in order]
-        ax = chart.axes(look, (label_width(chart, names), 64, 8, 40), colorbar=True)
+        # Right margin: the colour bar (14 px gap, 12 px wide), its ticks and "100%".
+        bar_labels = label_width(chart, ["100%"], size=8) + 14 + 12 + 8
+        ax = chart.axes(look, (label_width(chart, names), bar_labels, 8, 40), colorbar=True)
         cmap = self.mpl.colormaps[look.cmap].with_extremes(bad=look.bg)
         image = ax.imshow(values, aspect="auto", cmap=cmap, vmin=30, vmax=100,
                           interpolation="nearest")

@@ -186,6 +186,7 @@ QProgressBar {{ border: 1px solid {t.border}; border-radius: 4px; background: {t
     text-align: center; color: {t.text}; max-height: 10px; }}
 QProgressBar::chunk {{ background: {t.accent}; border-radius: 3px; }}
 QProgressBar[role="busy"] {{ max-height: 14px; }}
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QToolTip {{ color: {t.text}; background: {t.base}; border: 1px solid {t.border}; }}
 """
 

@@ -192,3 +192,29 @@ def test_unchecked_check_boxes_and_radios_have_a_visible_border_in_both_themes(a
                 assert best >= 3.0, f"{name}: {type(b).__name__} border contrast {best:.2f}"
     finally:
         theme.apply(app, "light")
+
+
+# -- 11: dated details ------------------------------------------------------------------
+def test_dialog_buttons_carry_no_icons(window, qtbot):
+    from desktop_quiz.gui.dialogs import notify
+    from desktop_quiz.gui.qt import QAbstractButton
+
+    box = notify(window, "Saved", "Your file was written.")
+    qtbot.waitExposed(box)
+    buttons = box.findChildren(QAbstractButton)
+    assert buttons and all(b.icon().isNull() for b in buttons)
+    box.close()
+
+
+def test_already_running_is_information_not_an_error(tmp_path):
+    import pytest
+
+    from desktop_quiz.gui.app import StartupError, acquire_lock
+
+    lock = acquire_lock(tmp_path)
+    try:
+        with pytest.raises(StartupError) as info:
+            acquire_lock(tmp_path)
+        assert not info.value.error
+    finally:
+        lock.release()

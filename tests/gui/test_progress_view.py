@@ -238,3 +238,18 @@ def test_the_mouse_wheel_over_a_chart_scrolls_the_page(view, study_ctx, qtbot):
         qtest().wheelEvent(v.window().windowHandle(), at, QPoint(0, -120))
         QApplication.processEvents()
     assert bar.value() > 0
+
+
+def test_the_heatmap_is_colour_blind_safe_and_its_scale_is_not_clipped(view, study_ctx):
+    fill_demo(study_ctx, days=30, seed=3)
+    v = view()
+    chart = v.heat_chart
+    chart.draw_now()
+    images = [im for ax in chart.figure.axes for im in ax.images]
+    assert images and all(im.get_cmap().name.startswith("cividis") for im in images)
+    renderer = chart.canvas.get_renderer()
+    width = chart.figure.bbox.width
+    labels = [t for t in chart.cax.get_yticklabels() if t.get_text()]
+    assert any("100" in t.get_text() for t in labels)
+    for t in labels:
+        assert t.get_window_extent(renderer).x1 <= width, t.get_text()
