@@ -259,6 +259,7 @@ def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
     shot("settings")
 
     win.show_page("progress")
+    win.progress.ensure_view()  # the first show builds the charts just after a placeholder
     settle(300)
     shot("progress")
 
