@@ -91,12 +91,11 @@ class ProgressView(QWidget):
         outer.setSpacing(SPACING)
         top = QHBoxLayout()
         top.setSpacing(8)
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(label("Progress", "h1"))
+        top.addWidget(label("Progress", "h1"))
+        top.addStretch(1)
+        # The summary gets a row of its own: beside the buttons it wrapped onto five
+        # lines at the minimum window size.
         self.summary = label("", "muted", wrap=True)
-        titles.addWidget(self.summary)
-        top.addLayout(titles, 1)
         self.range_group = QButtonGroup(self)
         self.range_group.setExclusive(True)
         self.range_buttons: dict[int | None, QPushButton] = {}
@@ -119,6 +118,7 @@ class ProgressView(QWidget):
         self.drill_button.clicked.connect(self._drill)
         top.addWidget(self.drill_button, 0, Qt.AlignmentFlag.AlignBottom)
         outer.addLayout(top)
+        outer.addWidget(self.summary)
 
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)

@@ -218,3 +218,46 @@ def test_already_running_is_information_not_an_error(tmp_path):
         assert not info.value.error
     finally:
         lock.release()
+
+
+# -- 4: nothing cut at the minimum window size ------------------------------------------
+def test_every_screen_at_the_minimum_size_cuts_no_button_or_label(real_bank, app, tmp_path):
+    from desktop_quiz.gui.mainwindow import MIN_SIZE
+    from desktop_quiz.gui.screenshots import clipped_texts, take
+
+    found: dict[str, list[str]] = {}
+    sizes: set[tuple[int, int]] = set()
+
+    def check(name: str, win) -> None:  # type: ignore[no-untyped-def]
+        sizes.add((win.width(), win.height()))
+        problems = clipped_texts(win)
+        if problems:
+            found[name] = problems
+
+    assert take(tmp_path / "shots", "light", size=(MIN_SIZE.width(), MIN_SIZE.height()),
+                on_shot=check) == 0
+    assert sizes == {(MIN_SIZE.width(), MIN_SIZE.height())}
+    assert found == {}
+    assert len(list((tmp_path / "shots").glob("*.png"))) >= 12
+
+
+def test_the_clipping_check_sees_a_cut_label_and_button(app, qtbot):
+    from desktop_quiz.gui.qt import QHBoxLayout, QLabel, QPushButton, QWidget
+    from desktop_quiz.gui.screenshots import clipped_texts
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    lay = QHBoxLayout(host)
+    cut = QLabel("a label far too long for the room it was given")
+    cut.setMinimumWidth(10)
+    cut.setMaximumWidth(60)
+    press = QPushButton("Review due (12)")
+    press.setMaximumWidth(50)
+    fine = QLabel("ok")
+    for w in (cut, press, fine):
+        lay.addWidget(w)
+    host.show()
+    qtbot.waitExposed(host)
+    problems = clipped_texts(host)
+    assert len(problems) == 2
+    assert any("far too long" in p for p in problems) and any("Review" in p for p in problems)
