@@ -261,3 +261,25 @@ def test_the_clipping_check_sees_a_cut_label_and_button(app, qtbot):
     problems = clipped_texts(host)
     assert len(problems) == 2
     assert any("far too long" in p for p in problems) and any("Review" in p for p in problems)
+
+
+# -- 9: Browse ----------------------------------------------------------------------------
+def test_browse_gives_the_question_column_room_and_keeps_its_layout_when_empty(window, qtbot):
+    window.show_page("browse")
+    browse = window.browse
+    browse.search.setText("regularization")
+    browse.refresh()
+    qtbot.wait(20)
+    header = browse.results.header()
+    assert header.sectionSize(0) >= 0.5 * browse.results.viewport().width()
+    count_y = browse.count_label.mapTo(browse, browse.count_label.rect().topLeft()).y()
+    buttons_y = browse.drill_button.mapTo(browse, browse.drill_button.rect().topLeft()).y()
+    browse.search.setText("zzzxqv")
+    browse.refresh()
+    qtbot.wait(20)
+    assert browse.empty.isVisible() and browse.count_label.text() == "0 questions"
+    assert browse.count_label.mapTo(browse, browse.count_label.rect().topLeft()).y() == count_y
+    assert browse.drill_button.mapTo(browse, browse.drill_button.rect().topLeft()).y() == buttons_y
+    # The message sits at the top of where the list was, not in the middle of the page.
+    empty_y = browse.empty.mapTo(browse, browse.empty.rect().topLeft()).y()
+    assert empty_y - count_y < 60
