@@ -57,6 +57,17 @@ from desktop_quiz.gui.qt import (
 from desktop_quiz.gui.widgets import MARGIN, SPACING, button, label
 
 
+def shown_percent(m: mastery.TopicMastery) -> int:
+    """The mastery as the chart's bar shows it (whole percent)."""
+    return round(m.mastery * 100)
+
+
+def by_shown_mastery(rows: list[mastery.TopicMastery]) -> list[mastery.TopicMastery]:
+    """Started topics by the bar (lowest first), then topics not started; ties keep the
+    core's order (the lower top of the 90% range first)."""
+    return sorted(rows, key=lambda m: (m.attempts == 0, shown_percent(m) if m.attempts else 0))
+
+
 class ProgressView(QWidget):
     """Weak topics, mastery over time, heatmap and activity, with a range selector."""
 
@@ -133,9 +144,9 @@ class ProgressView(QWidget):
         col.addWidget(self.welcome)
         self.now_chart = Chart(
             self.mpl, "Weak topics now",
-            "Chance of answering a random question of each topic right now, weakest first. "
-            "Whiskers show the 90% range; topics are ranked by its top, so a topic is called "
-            "weak only when the evidence says so.", 300)
+            "Chance of answering a random question of each topic right now, lowest first; "
+            "whiskers show the 90% range. In red: your five lowest (ties included), the "
+            "topics “Drill weakest topics” practises.", 300)
         self.time_chart = Chart(
             self.mpl, "Mastery over time",
             "The same estimate at the end of each day. Your five weakest topics are "
@@ -166,7 +177,7 @@ class ProgressView(QWidget):
         """Reload the statistics and redraw every chart."""
         self._refresh_timer.stop()
         self.stale = self.needs_retheme = False
-        self.mastery = engine.topic_mastery(self.ctx)
+        self.mastery = by_shown_mastery(engine.topic_mastery(self.ctx))
         self._load_range()
         self._draw_all()
 
@@ -234,7 +245,13 @@ class ProgressView(QWidget):
 
     @property
     def weakest(self) -> list[mastery.TopicMastery]:
-        return [m for m in self.mastery if m.attempts][:HIGHLIGHTED]
+        """The five lowest bars (more when the fifth is tied): red in "Weak topics now",
+        drilled by "Drill weakest topics"."""
+        started = [m for m in self.mastery if m.attempts]
+        if len(started) <= HIGHLIGHTED:
+            return started
+        cut = shown_percent(started[HIGHLIGHTED - 1])
+        return [m for m in started if shown_percent(m) <= cut]
 
     def _drill(self) -> None:
         topics = [m.topic for m in self.weakest]
@@ -317,7 +334,11 @@ class ProgressView(QWidget):
                               "here:\nhow likely you are to answer its questions right now.")
             return
         chart.set_height(44 + 23 * len(rows))
-        names = [short_title(self._title(m.topic)) for m in rows]
+        # Whole titles when they fit in two fifths of the chart, else cut (tooltips
+        # cannot reach figure text).
+        names = [self._title(m.topic) for m in rows]
+        if label_width(chart, names) > 0.4 * max(chart.canvas.width(), 600):
+            names = [short_title(n) for n in names]
         ax = chart.axes(look, (label_width(chart, names), 108, 30, 8))
         weak = {m.topic for m in self.weakest}
         y = list(range(len(rows)))
@@ -412,7 +433,7 @@ class ProgressView(QWidget):
         order = [m.topic for m in self.mastery if m.topic in h.topics]
         self._ensure_toggles(tuple(order), look)
         shown = self._shown()
-        weak = [m.topic for m in self.weakest]
+        weak = [m.topic for m in self.weakest][:HIGHLIGHTED]
         self._syncing = True
         for slug, box in self.topic_boxes.items():
             box.setChecked(slug in shown)
