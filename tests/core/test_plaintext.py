@@ -53,3 +53,20 @@ def test_key_points_are_rendered_with_the_answers_math_pipeline(bank_path) -> No
         assert '<img src="math:' in k.text_html and not k.text_html.startswith("<p>")
     plain = [k for k in q.key_points if "$" not in k.text]
     assert all(k.text_html for k in plain)
+
+
+def test_nested_lists_indented_by_two_or_three_spaces_stay_nested() -> None:
+    """Issue 15: such lists collapsed into "- missing values: …; - outliers: …"."""
+    from desktop_quiz.core.bank.render import Renderer
+
+    for indent in ("  ", "   "):
+        text = (f"1. **Clean.**\n{indent}- missing values: impute;\n{indent}- outliers: cap\n"
+                f"{indent}  or transform;\n2. **Create.**\n{indent}- ratios\n\nAfter.")
+        html = Renderer().html(text)
+        assert html.count("<ul>") == 2 and html.count("<li>") == 5, html
+        assert "- outliers" not in html and "<li>outliers: cap" in html
+    flat = "- a\n- b\n\n    code block\n"
+    assert Renderer().html(flat) == Renderer().html(flat)  # unchanged path
+    from desktop_quiz.core.bank.render import normalize_list_indent
+
+    assert normalize_list_indent(flat) == flat
