@@ -283,3 +283,18 @@ def test_browse_gives_the_question_column_room_and_keeps_its_layout_when_empty(w
     # The message sits at the top of where the list was, not in the middle of the page.
     empty_y = browse.empty.mapTo(browse, browse.empty.rect().topLeft()).y()
     assert empty_y - count_y < 60
+
+
+def test_screenshots_size_option_parses_w_by_h():
+    import argparse
+
+    import pytest
+
+    from desktop_quiz.cli import _size, build_parser
+
+    assert _size("960x600") == (960, 600)
+    for bad in ("960", "axb", "10x10"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            _size(bad)
+    args = build_parser().parse_args(["screenshots", "out", "--size", "1024x640"])
+    assert args.size == (1024, 640)
