@@ -56,6 +56,8 @@ from desktop_quiz.gui.qt import (
 )
 from desktop_quiz.gui.widgets import MARGIN, SPACING, button, label
 
+FULL_TITLES_PX = 285
+
 
 def shown_percent(m: mastery.TopicMastery) -> int:
     """The mastery as the chart's bar shows it (whole percent)."""
@@ -334,10 +336,10 @@ class ProgressView(QWidget):
                               "here:\nhow likely you are to answer its questions right now.")
             return
         chart.set_height(44 + 23 * len(rows))
-        # Whole titles when they fit in two fifths of the chart, else cut (tooltips
-        # cannot reach figure text).
+        # Whole titles when they fit beside the bars even in the smallest window (the
+        # chart is ~650 px wide there and gives labels at most 45%); else cut.
         names = [self._title(m.topic) for m in rows]
-        if label_width(chart, names) > 0.4 * max(chart.canvas.width(), 600):
+        if label_width(chart, names) > FULL_TITLES_PX:
             names = [short_title(n) for n in names]
         ax = chart.axes(look, (label_width(chart, names), 108, 30, 8))
         weak = {m.topic for m in self.weakest}
