@@ -18,6 +18,7 @@ from desktop_quiz.gui.page_holders import DrillArea, ProgressHolder
 from desktop_quiz.gui.qt import (
     QAction,
     QApplication,
+    QFrame,
     QGuiApplication,
     QHBoxLayout,
     QKeySequence,
@@ -27,6 +28,7 @@ from desktop_quiz.gui.qt import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QSettings,
     QSize,
     QStackedWidget,
@@ -114,7 +116,17 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {
             "home": self.home, "drill": self.drill, "progress": self.progress}
         for key in PAGES:
-            self.stack.addWidget(self._pages.get(key) or QWidget())  # placeholder until built
+            page = self._pages.get(key) or QWidget()  # placeholder until built
+            if key == "home":
+                # Home scrolls rather than squeezing its cards when the window is short
+                # (the minimum, 960×600, with a study plan shown).
+                home_scroll = QScrollArea()
+                home_scroll.setWidgetResizable(True)
+                home_scroll.setFrameShape(QFrame.Shape.NoFrame)
+                home_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+                home_scroll.setWidget(page)
+                page = home_scroll
+            self.stack.addWidget(page)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
