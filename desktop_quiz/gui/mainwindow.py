@@ -1,3 +1,4 @@
+# long: the window wires every page, menu and shortcut, and restores its geometry.
 """The main window: sidebar navigation, pages, menus, remembered geometry."""
 
 from __future__ import annotations

@@ -137,13 +137,20 @@ class ProgressHolder(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.view: QWidget | None = None
+        self._view: QWidget | None = None
         self._dirty = False
         self.setAccessibleName("Progress")
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.on_drill_topics: Callable[[list[str]], None] | None = None
         self.placeholder: QWidget | None = None
+
+    @property
+    def view(self) -> QWidget | None:
+        """The progress view; asked for while its placeholder shows, it is built now."""
+        if self._view is None and self.placeholder is not None:
+            self.ensure_view()
+        return self._view
 
     def _show_placeholder(self) -> None:
         box = QWidget(self)
@@ -164,11 +171,11 @@ class ProgressHolder(QWidget):
         QTimer.singleShot(0, self._build_later)
 
     def _build_later(self) -> None:
-        if self.view is None and self.isVisible():
+        if self._view is None and self.isVisible():
             self.ensure_view()
 
     def ensure_view(self) -> QWidget:
-        if self.view is None:
+        if self._view is None:
             from desktop_quiz.gui.progress_view import ProgressView
 
             view = ProgressView(self.ctx, self)
@@ -182,20 +189,20 @@ class ProgressHolder(QWidget):
                 self.placeholder = None
             self.layout_.addWidget(view)
             view.show()
-            self.view = view
+            self._view = view
             self._dirty = False
-        return self.view
+        return self._view
 
     def progress_changed(self) -> None:
-        if self.view is None:
+        if self._view is None:
             return
         if self.isVisible():
-            self.view.refresh()  # type: ignore[attr-defined]
+            self._view.refresh()  # type: ignore[attr-defined]
         else:
             self._dirty = True
 
     def showEvent(self, event: object) -> None:
-        first = self.view is None
+        first = self._view is None
         if first:
             if self.placeholder is None:
                 self._show_placeholder()
