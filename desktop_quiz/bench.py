@@ -388,6 +388,9 @@ def probe_progress(data_dir: str) -> dict[str, float]:
     app, ctx, window = _gui(data_dir)
     start = time.perf_counter()
     window.show_page("progress")
+    app.processEvents()  # the placeholder; the charts are built right after it
+    while window.progress.view is None and time.perf_counter() - start < 30:
+        app.processEvents()
     app.processEvents()
     first = (time.perf_counter() - start) * 1000
     reopen = []

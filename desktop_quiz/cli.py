@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("screenshots", help="render every screen to DIR/<screen>.png")
     sc.add_argument("dir", type=Path)
     sc.add_argument("--theme", choices=["light", "dark"], default="light")
+    sc.add_argument("--size", metavar="WxH", type=_size, default=None,
+                    help="window size (default 1280x800; the minimum is 960x600)")
 
     st = sub.add_parser("stats", help="mastery per topic now, weakest first")
     st.add_argument("--json", action="store_true")
@@ -589,7 +591,17 @@ def _exercise(args: argparse.Namespace) -> int:
 def _screenshots(args: argparse.Namespace) -> int:
     from desktop_quiz.gui.screenshots import take
 
-    return take(args.dir, args.theme)
+    return take(args.dir, args.theme, size=args.size)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size like 1280x800: {text!r}") from None
+    if w < 200 or h < 200:
+        raise argparse.ArgumentTypeError(f"too small: {text!r}")
+    return w, h
 
 
 # -- grading ------------------------------------------------------------------------

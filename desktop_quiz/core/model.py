@@ -38,6 +38,7 @@ class KeyPoint:
     alternatives: tuple[str, ...]
     # Phrasings that veto the point (the opposite claim, e.g. "linear" for t-SNE).
     reject: tuple[str, ...] = ()
+    text_html: str = ""  # inline HTML (no enclosing paragraph), math rendered
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 if TYPE_CHECKING:
     from PySide6 import QtSvg
     from PySide6.QtCore import (
+        QBuffer,
         QByteArray,
         QDate,
         QElapsedTimer,
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
         QLockFile,
         QObject,
         QPoint,
+        QPointF,
         QRect,
         QSettings,
         QSize,
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
         QTextCursor,
         QTextDocument,
         QTextFormat,
+        QWheelEvent,
     )
     from PySide6.QtSvg import QSvgRenderer
     from PySide6.QtTest import QTest
@@ -92,7 +95,9 @@ if TYPE_CHECKING:
         QSpinBox,
         QSplitter,
         QStackedWidget,
+        QStyle,
         QStyleFactory,
+        QStyleOptionButton,
         QTextBrowser,
         QTextEdit,
         QTreeWidget,
@@ -136,6 +141,7 @@ __all__ = [
     "QAbstractItemView",
     "QAction",
     "QApplication",
+    "QBuffer",
     "QButtonGroup",
     "QByteArray",
     "QCheckBox",
@@ -177,6 +183,7 @@ __all__ = [
     "QPixmap",
     "QPlainTextEdit",
     "QPoint",
+    "QPointF",
     "QProgressBar",
     "QPushButton",
     "QRadioButton",
@@ -191,7 +198,9 @@ __all__ = [
     "QStackedWidget",
     "QStandardItemModel",
     "QStandardPaths",
+    "QStyle",
     "QStyleFactory",
+    "QStyleOptionButton",
     "QSvgRenderer",
     "QSyntaxHighlighter",
     "QTextBrowser",
@@ -207,6 +216,7 @@ __all__ = [
     "QTreeWidgetItemIterator",
     "QUrl",
     "QVBoxLayout",
+    "QWheelEvent",
     "QWidget",
     "Qt",
     "QtCore",

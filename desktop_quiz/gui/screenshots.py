@@ -1,9 +1,10 @@
-"""``desktop-quiz screenshots DIR [--theme light|dark]``: every main screen to PNG.
+"""``desktop-quiz screenshots DIR [--theme light|dark] [--size WxH]``: every screen to PNG.
 
-Runs offscreen at 1280×800 on a temporary data folder with realistic content: a
+Runs offscreen at 1280×800 (or ``--size``) on a temporary data folder with realistic content: a
 week of earlier drills (imported as history, so some questions are due today),
 one drill answered through the study engine, and a few flagged questions. The
-screens are driven through the same widgets a person uses.
+screens are driven through the same widgets a person uses. Every button or label
+whose text does not fit (see :func:`clipped_texts`) is reported on stderr.
 """
 
 from __future__ import annotations
@@ -113,7 +114,52 @@ def _short(q: Question) -> bool:
     return len(q.prompt) < 260
 
 
-def take(out_dir: Path, theme_name: str = "light") -> int:
+def clipped_texts(root: Any) -> list[str]:
+    """Visible buttons and labels under ``root`` whose text does not fit.
+
+    A single-line text is cut when its advance exceeds the widget's contents width; a
+    wrapped label when it needs more height than it has; a button when its size hint
+    exceeds its size. Text elided on purpose (ending in "…", full text in the tooltip)
+    is fine.
+    """
+    from desktop_quiz.gui.qt import QAbstractButton, QLabel, Qt
+
+    found: list[str] = []
+    for w in root.findChildren(QAbstractButton) + root.findChildren(QLabel):
+        if not w.isVisible() or w.width() <= 0:
+            continue
+        text = w.text()
+        if not text or (text.endswith("…") and w.toolTip()):
+            continue
+        name = f"{type(w).__name__} {text[:40]!r}"
+        if isinstance(w, QAbstractButton):
+            hint = w.sizeHint()
+            if hint.width() > w.width() or hint.height() > w.height():
+                found.append(f"{name}: needs {hint.width()}×{hint.height()}, has "
+                             f"{w.width()}×{w.height()}")
+            continue
+        if w.pixmap() is not None and not w.pixmap().isNull():
+            continue
+        rich = w.textFormat() == Qt.TextFormat.RichText or (
+            w.textFormat() == Qt.TextFormat.AutoText and "<" in text and ">" in text)
+        room = w.contentsRect().width() - 2 * max(0, w.margin()) - max(0, w.indent())
+        if w.wordWrap():
+            need = w.heightForWidth(w.width())
+            if need > w.height() + 1:
+                found.append(f"{name}: wrapped text needs {need} px high, has {w.height()}")
+        elif rich:
+            if w.sizeHint().width() > w.width():
+                found.append(f"{name}: needs {w.sizeHint().width()} px, has {w.width()}")
+        else:
+            widest = max(w.fontMetrics().horizontalAdvance(line) for line in text.split("\n"))
+            if widest > room:
+                found.append(f"{name}: needs {widest} px, has {room}")
+    return found
+
+
+def take(out_dir: Path, theme_name: str = "light", *, size: tuple[int, int] | None = None,
+         on_shot: Any = None) -> int:
+    """Render every screen; ``on_shot(name, window)`` is called at each (for tests)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out_dir.mkdir(parents=True, exist_ok=True)
     from desktop_quiz.core.bank.reader import BankError, open_default_bank
@@ -132,12 +178,13 @@ def take(out_dir: Path, theme_name: str = "light") -> int:
         Settings(data_dir).set("theme", theme_name)
         ctx = AppContext.open(data_dir, bank)
         try:
-            return _shoot(ctx, out_dir, theme_name)
+            return _shoot(ctx, out_dir, theme_name, size or SIZE, on_shot)
         finally:
             ctx.close()
 
 
-def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
+def _shoot(ctx: AppContext, out_dir: Path, theme_name: str, size: tuple[int, int],
+           on_shot: Any) -> int:
     from desktop_quiz.gui import theme
     from desktop_quiz.gui.app import make_app
 
@@ -154,7 +201,7 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
 
     sys.excepthook = record
     try:
-        code = _shoot_all(ctx, out_dir)
+        code = _shoot_all(ctx, out_dir, size, on_shot)
     finally:
         sys.excepthook = default_hook
     if errors:
@@ -164,14 +211,15 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
     return code
 
 
-def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
+def _shoot_all(ctx: AppContext, out_dir: Path, size: tuple[int, int], on_shot: Any) -> int:
     from desktop_quiz.gui.mainwindow import MainWindow
     from desktop_quiz.gui.qt import QApplication, QPoint, Qt, QWidget, qtest
     from desktop_quiz.gui.question_panels import McqPanel, RecallPanel
 
     seed_history(ctx)
     win = MainWindow(ctx, remember_geometry=False)
-    win.resize(*SIZE)
+    win.setMinimumSize(min(size[0], win.minimumWidth()), min(size[1], win.minimumHeight()))
+    win.resize(*size)
     win.show()
     QTest = qtest()
 
@@ -188,6 +236,10 @@ def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
         if not win.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         saved.append(name)
+        for problem in clipped_texts(win):
+            print(f"desktop-quiz: screenshots: {name}: cut: {problem}", file=sys.stderr)
+        if on_shot is not None:
+            on_shot(name, win)
 
     def click(w: QWidget) -> None:
         QTest.mouseClick(w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
@@ -275,6 +327,7 @@ def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
     shot("settings")
 
     win.show_page("progress")
+    win.progress.ensure_view()  # the first show builds the charts just after a placeholder
     settle(300)
     shot("progress")
 

@@ -68,6 +68,7 @@ class SessionPage(QWidget):
     finished = Signal(object)  # the Session
     abandoned = Signal(object)  # the Session
     answered = Signal(str)  # question id, after the answer is recorded
+    moved = Signal()  # another question is shown, or one was answered or skipped
 
     def __init__(self, ctx: AppContext, env: RichEnv, parent: QWidget | None = None):
         super().__init__(parent)
@@ -220,14 +221,9 @@ class SessionPage(QWidget):
         assert s is not None
         q = s.question
         topic = self.ctx.bank.topic(q.topic)
-        self.position.setText(f"Question {s.index + 1} / {s.total}")
-        self.position.setAccessibleName(f"Question {s.index + 1} of {s.total}")
-        # QProgressBar repaints itself synchronously on every change (~0.7 ms with
-        # the stylesheet); paused updates let it paint once, with the rest of the page.
-        self.bar.setUpdatesEnabled(False)
-        self.bar.setRange(0, s.total)
-        self.bar.setValue(s.index)
-        self.bar.setUpdatesEnabled(True)
+        self.position.setText(f"Question {s.position_text()}")
+        self.position.setAccessibleName(f"Question {s.number} of {s.total}")
+        self._update_bar()
         self.topic_chip.setText(topic.title if topic else q.topic)
         self.difficulty_chip.setText(difficulty_name(q.difficulty))
         self.kind_chip.setText(KIND_LABELS.get(q.kind, q.kind))
@@ -264,6 +260,7 @@ class SessionPage(QWidget):
             self.panel_holder.addWidget(self.panel)
         self.panel.show()  # added to a visible page: show now, not on the next loop
         self.state = "asking"
+        self.moved.emit()
         self.status.setText("")
         self._update_actions()
         self.scroll_area.verticalScrollBar().setValue(0)
@@ -271,6 +268,18 @@ class SessionPage(QWidget):
             self.panel.focus_first()
         else:
             self.panel.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _update_bar(self) -> None:
+        """Answered or skipped questions: full once the last one is answered."""
+        s = self.session
+        if s is None:
+            return
+        # QProgressBar repaints itself synchronously on every change (~0.7 ms with
+        # the stylesheet); paused updates let it paint once, with the rest of the page.
+        self.bar.setUpdatesEnabled(False)
+        self.bar.setRange(0, max(1, s.total))
+        self.bar.setValue(s.done)
+        self.bar.setUpdatesEnabled(True)
 
     def _update_actions(self) -> None:
         p = self.panel
@@ -357,6 +366,10 @@ class SessionPage(QWidget):
             p.run_tests()
             return
         if self.state != "asking" or not isinstance(p, RecallPanel) or self.session is None:
+            return
+        if not p.editor.toPlainText().strip():
+            # Nothing written: the learner does not know it (never grade the placeholder).
+            self.dont_know()
             return
         result = self.session.check_recall(p.editor.toPlainText())
         self._recorded()
@@ -489,6 +502,8 @@ class SessionPage(QWidget):
                    f"{self.session.outcome.unsaved[:1].upper()}"
                    f"{self.session.outcome.unsaved[1:]}.", error=True)
         self.ctx.hooks.progress_changed.fire()
+        self._update_bar()
+        self.moved.emit()
         self.answered.emit(self.session.outcome.question_id)
 
     def _flag_toggled(self, on: bool) -> None:

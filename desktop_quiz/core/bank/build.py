@@ -30,7 +30,7 @@ from desktop_quiz.core.bank.source import Problem, SourceError, parse_folder, so
 
 BANK_SCHEMA_VERSION = 1
 # Bump whenever rendering or the schema changes, so existing banks count as stale.
-BUILDER_VERSION = "7"
+BUILDER_VERSION = "8"
 
 # Runs every exercise's Solution and Starter against its Tests. The builder is given
 # one (the CLI passes ``core.study.runner.check_exercises``): the bank never imports the
@@ -208,8 +208,11 @@ def _render_question(
         )
         for c in q.choices
     )
+    points = tuple(replace(k, text_html=inline_html(html(k.text, "key points")))
+                   for k in q.key_points)
     out = replace(
         q,
+        key_points=points,
         prompt_html=html(q.prompt, "prompt"),
         answer_html=html(q.answer, "answer"),
         hint_html=html(q.hint, "hint"),
@@ -219,6 +222,14 @@ def _render_question(
                   if q.exercise else None),
     )
     return (None if problems else out), problems
+
+
+def inline_html(fragment: str) -> str:
+    """One rendered paragraph without its ``<p>`` (a key point shown inside a line)."""
+    s = fragment.strip()
+    if s.startswith("<p>") and s.endswith("</p>") and s.count("<p>") == 1:
+        return s[3:-4]
+    return s
 
 
 def _line_of(q: Question, tex: str, section: str) -> int:
@@ -304,7 +315,7 @@ def _write(compiled: CompiledBank, path: Path) -> None:
         (
             {"question_id": q.id, "position": i, "text": k.text,
              "alternatives": json.dumps(list(k.alternatives)),
-             "reject": json.dumps(list(k.reject))}
+             "reject": json.dumps(list(k.reject)), "text_html": k.text_html}
             for q in compiled.questions
             for i, k in enumerate(q.key_points)
         ),
@@ -345,7 +356,7 @@ CHILD_TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
                  "explanation": str, "text_html": str, "explanation_html": str},
                 ("question_id", "position")),
     "key_points": ({"question_id": str, "position": int, "text": str, "alternatives": str,
-                    "reject": str},
+                    "reject": str, "text_html": str},
                    ("question_id", "position")),
     "question_tags": ({"question_id": str, "tag": str}, ("question_id", "tag")),
     "exercises": ({"question_id": str, "starter": str, "tests": str, "solution": str,

@@ -99,7 +99,8 @@ class Bank:
         )
         points = tuple(
             KeyPoint(k["text"], tuple(json.loads(k["alternatives"])),
-                     tuple(json.loads(k["reject"])))
+                     tuple(json.loads(k["reject"])),
+                     k["text_html"])
             for k in self._db.execute(
                 "SELECT * FROM key_points WHERE question_id = ? ORDER BY position", (qid,))
         )

@@ -140,6 +140,20 @@ class Session:
         return self.index >= self.total
 
     @property
+    def number(self) -> int:
+        """The question shown, counted from 1 (the last one once finished)."""
+        return min(self.index + 1, self.total)
+
+    @property
+    def done(self) -> int:
+        """Questions answered or skipped: the progress bar's value."""
+        return sum(o.status != "pending" for o in self.outcomes)
+
+    def position_text(self) -> str:
+        """"2 / 20": the one counter every view of the session shows."""
+        return f"{self.number} / {self.total}"
+
+    @property
     def question(self) -> Question:
         if self._question is None or self._question.id != self.ids[self.index]:
             self._question = self.bank.question(self.ids[self.index])
