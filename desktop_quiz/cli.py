@@ -287,10 +287,12 @@ def _bank(args: argparse.Namespace) -> int:
         from desktop_quiz.core.bank.lint import lint
         from desktop_quiz.core.study.grading import grade_recall
 
-        seeds = args.seeds or paths.PACKAGE_DIR.parent.parent / "shared" / "seeds"
         from desktop_quiz.core.bank.lint import length_figures
 
-        findings = lint(bank, grade_recall, seeds if seeds.is_dir() else None)
+        seeds = args.seeds or paths.PACKAGE_DIR.parent.parent / "shared" / "seeds"
+        if not seeds.exists():  # a clone without shared/: the fingerprints kept in the repo
+            seeds = paths.PACKAGE_DIR.parent / "questions" / "seed-fingerprints.txt"
+        findings = lint(bank, grade_recall, seeds if seeds.exists() else None)
         for finding in findings:
             print(finding)
         print(f"MCQ length: {length_figures(bank)}", file=sys.stderr)
