@@ -284,10 +284,8 @@ def _bank(args: argparse.Namespace) -> int:
         return 0
     if args.bank_command == "lint":
         from desktop_quiz.core import paths
-        from desktop_quiz.core.bank.lint import lint
+        from desktop_quiz.core.bank.lint import length_figures, lint
         from desktop_quiz.core.study.grading import grade_recall
-
-        from desktop_quiz.core.bank.lint import length_figures
 
         seeds = args.seeds or paths.PACKAGE_DIR.parent.parent / "shared" / "seeds"
         if not seeds.exists():  # a clone without shared/: the fingerprints kept in the repo
