@@ -17,6 +17,7 @@ from desktop_quiz.gui.qt import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QRadioButton,
     QSpinBox,
@@ -68,17 +69,19 @@ class DrillSetupPage(QWidget):
         form.setHorizontalSpacing(16)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-        kind_row = QHBoxLayout()
+        # Two rows of two: four kinds in one row are cut at the minimum window size.
+        kind_row = QGridLayout()
+        kind_row.setHorizontalSpacing(16)
         self.kind_group = QButtonGroup(self)
         self.kind_buttons: dict[str, QRadioButton] = {}
-        for key, text in (("both", "&All"), ("mcq", "Multiple &choice"),
-                          ("recall", "Free reca&ll"), ("code", "C&oding")):
+        for i, (key, text) in enumerate((("both", "&All"), ("mcq", "Multiple &choice"),
+                                         ("recall", "Free reca&ll"), ("code", "C&oding"))):
             rb = QRadioButton(text)
             rb.setAccessibleName(f"Kind: {text.replace('&', '')}")
             self.kind_group.addButton(rb)
             self.kind_buttons[key] = rb
-            kind_row.addWidget(rb)
-        kind_row.addStretch(1)
+            kind_row.addWidget(rb, i // 2, i % 2)
+        kind_row.setColumnStretch(2, 1)
         self.kind_buttons["both"].setChecked(True)
         form.addRow(label("Kind"), kind_row)
 
