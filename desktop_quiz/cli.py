@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     dsub.add_parser("backup", help="make a backup now")
     dr = dsub.add_parser("restore", help="restore a backup (default: the newest good one)")
     dr.add_argument("backup", nargs="?", type=Path)
+    from desktop_quiz.cli_material import add_parsers  # export, questions, data export/import
+
+    add_parsers(sub, dsub)
 
     g = sub.add_parser("grade", help="grade free-recall answers against their key points")
     g.add_argument("question_id", nargs="?", help="grade the answer on stdin for this question")
@@ -187,7 +190,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 # Commands that read or write the data folder.
-_DATA_COMMANDS = frozenset({"stats", "history", "demo", "data"})
+_DATA_COMMANDS = frozenset({"stats", "history", "demo", "data", "export", "questions"})
 
 
 def _writer_lock(what: str) -> Any:
@@ -301,6 +304,10 @@ def _data(args: argparse.Namespace) -> int:
     from desktop_quiz.core.progress import backup
 
     data_dir = _data_dir()
+    if args.data_command in ("export", "import"):
+        from desktop_quiz.cli_material import data_archive
+
+        return data_archive(args)
     if args.data_command == "check":
         diagnosis = backup.diagnose(data_dir)
         if not diagnosis.ok:
@@ -541,7 +548,16 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _material(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from desktop_quiz import cli_material
+
+        return int(getattr(cli_material, name)(args))
+
+    return run
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "bench": _bench, "grade": _grade,
     "data": _data, "screenshots": _screenshots, "stats": _stats, "history": _history,
-    "demo": _demo}
+    "demo": _demo, "export": _material("export"), "questions": _material("questions")}
