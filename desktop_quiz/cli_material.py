@@ -109,8 +109,54 @@ def questions(args: argparse.Namespace) -> int:  # replaced in step 3
     raise _cli().CliError("not available yet")
 
 
-def data_archive(args: argparse.Namespace) -> int:  # replaced in step 2
-    raise _cli().CliError("not available yet")
+def data_archive(args: argparse.Namespace) -> int:
+    from desktop_quiz import __version__
+    from desktop_quiz.core.config import Settings
+    from desktop_quiz.core.progress import archive
+    from desktop_quiz.core.progress.scheduling import Scheduling
+    from desktop_quiz.core.progress.storage import Progress, StorageError
+
+    cli = _cli()
+    data_dir = cli._data_dir()
+    importing = args.data_command == "import"
+    lock = cli._writer_lock("data import") if importing else None
+    try:
+        try:
+            progress = Progress(data_dir, Scheduling(Settings(data_dir)["desired_retention"]))
+        except StorageError as exc:
+            raise cli.CliError(str(exc)) from None
+        try:
+            if importing:
+                report = archive.import_archive(progress, args.file)
+                _rebuild_user_bank(data_dir)
+                print(report.summary("imported"))
+                if report.safety is not None:
+                    print(f"note: the state before the import was kept as {report.safety}",
+                          file=sys.stderr)
+            else:
+                report = archive.export_archive(progress, args.file, force=args.force,
+                                                app_version=__version__)
+                print(report.summary("exported") + f" to {args.file}")
+        except archive.ArchiveError as exc:
+            return _print_problems(list(exc.problems), "nothing was imported" if importing
+                                   else "nothing was written")
+        except OSError as exc:
+            raise cli.CliError(f"{args.file}: {exc.strerror or exc}") from None
+        finally:
+            progress.close()
+    finally:
+        if lock is not None:
+            lock.release()
+    return 0
+
+
+def _rebuild_user_bank(data_dir: Path) -> None:
+    """Hook for step 3: rebuild the user bank after new questions arrived."""
+    from desktop_quiz.core.bank import userbank
+
+    rebuild = getattr(userbank, "ensure_user_bank", None)
+    if rebuild is not None:
+        rebuild(data_dir)
 
 
 def _print_problems(problems: list[object], what: str) -> int:

@@ -22,8 +22,8 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from desktop_quiz.core.model import DIFFICULTY_NAMES, Question, Topic
 
