@@ -23,7 +23,8 @@ def _fill(data: Path, bank: Path) -> None:
     with db:
         db.execute("UPDATE answers SET response = 'typed: weight decay' WHERE kind = 'recall'")
         db.execute("UPDATE answers SET response = '[1, 3]' WHERE kind = 'mcq'")
-        db.execute("INSERT OR IGNORE INTO flags VALUES ('arrays-1', '2025-01-01T00:00:00.000+00:00')")
+        db.execute("INSERT OR IGNORE INTO flags VALUES "
+                   "('arrays-1', '2025-01-01T00:00:00.000+00:00')")
     db.close()
     (data / "settings.json").write_text(json.dumps({"desired_retention": 0.85}), "utf-8")
     own = data / "my-questions" / "arrays" / "my-first.md"
@@ -74,7 +75,7 @@ def test_round_trip_into_an_empty_folder_is_exact(exported, tmp_path, study_bank
 
 
 def test_merge_is_idempotent_and_keeps_local_history(exported, tmp_path, study_bank_path):
-    src, out = exported
+    _, out = exported
     dst = tmp_path / "dst"
     r = cli(dst, study_bank_path, "demo", "--days", "10", "--seed", "9")
     assert r.returncode == 0, r.stderr

@@ -155,8 +155,8 @@ def read_archive(path: Path) -> _Contents:
         except (ValueError, zipfile.BadZipFile, OSError) as exc:
             raise ArchiveError([f"{name}: {MANIFEST} is damaged ({exc})"]) from None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise ArchiveError([f"{name}: not a desktop-quiz data export (format "
-                                f"{manifest.get('format') if isinstance(manifest, dict) else None!r})"])
+            found = manifest.get("format") if isinstance(manifest, dict) else None
+            raise ArchiveError([f"{name}: not a desktop-quiz data export (format {found!r})"])
         version = manifest.get("version")
         if not isinstance(version, int) or version < 1:
             raise ArchiveError([f"{name}: {MANIFEST} has no valid version"])
