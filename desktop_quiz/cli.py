@@ -305,9 +305,10 @@ def _data(args: argparse.Namespace) -> int:
 
     data_dir = _data_dir()
     if args.data_command in ("export", "import"):
-        from desktop_quiz.cli_material import data_archive
+        from desktop_quiz import cli_material
 
-        return data_archive(args)
+        cli_material.bind(sys.modules[__name__])
+        return cli_material.data_archive(args)
     if args.data_command == "check":
         diagnosis = backup.diagnose(data_dir)
         if not diagnosis.ok:
@@ -552,6 +553,7 @@ def _material(name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from desktop_quiz import cli_material
 
+        cli_material.bind(sys.modules[__name__])
         return int(getattr(cli_material, name)(args))
 
     return run

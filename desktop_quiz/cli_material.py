@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from desktop_quiz.core.bank.reader import Bank
+    pass
 
 
 def add_parsers(sub: argparse._SubParsersAction, data_sub: argparse._SubParsersAction
@@ -43,70 +43,85 @@ def add_parsers(sub: argparse._SubParsersAction, data_sub: argparse._SubParsersA
     ql.add_argument("--json", action="store_true")
 
 
-def _cli() -> Any:
-    from desktop_quiz import cli
+_HOST: dict[str, Any] = {}
 
-    return cli
+
+def bind(cli_module: Any) -> None:
+    """``cli.py`` hands itself over (CliError, the data folder, the lock, the bank)."""
+    _HOST["cli"] = cli_module
+
+
+def _cli() -> Any:
+    return _HOST["cli"]
 
 
 # -- export anki ------------------------------------------------------------------
 def export(args: argparse.Namespace) -> int:
     from desktop_quiz.core.bank.anki import AnkiExportError, export_apkg
     from desktop_quiz.core.bank.reader import Filter
+    from desktop_quiz.core.bank.userbank import is_own, with_own_questions
 
     cli = _cli()
-    banks = _banks(mine_only=args.mine)
+    data_dir = cli._data_dir()
+    bank = with_own_questions(cli._open_bank(None), data_dir)
     try:
-        topics = [t for b in banks for t in b.topics()]
+        topics = bank.topics()
         known = {t.slug for t in topics}
         unknown = [t for t in args.topic if t not in known]
         if unknown:
             raise cli.CliError(f"unknown topic {unknown[0]!r}; topics: {', '.join(sorted(known))}")
         f = Filter(topics=tuple(args.topic), kinds=(args.kind,) if args.kind else ())
-        seen: set[str] = set()
-        questions = []
-        for b in banks:
-            for qid in b.query(f):
-                if qid not in seen:
-                    seen.add(qid)
-                    questions.append(b.question(qid))
-        unique_topics = list({t.slug: t for t in reversed(topics)}.values())[::-1]
+        ids = [i for i in bank.query(f) if is_own(i) or not args.mine]
+        if args.mine and not any(is_own(i) for i in bank.all_ids()):
+            raise cli.CliError("you have no questions of your own yet")
         try:
-            report = export_apkg(questions, unique_topics, args.file)
+            report = export_apkg([bank.question(i) for i in ids], topics, args.file)
         except AnkiExportError as exc:
             raise cli.CliError(str(exc)) from None
     finally:
-        for b in banks:
-            b.close()
+        bank.close()
     print(f"exported {report.notes} notes ({report.mcq} multiple choice, {report.recall} "
           f"recall) in {report.decks} deck{'s' if report.decks != 1 else ''} to {report.path}")
     return 0
 
 
-def _banks(mine_only: bool = False) -> list[Bank]:
-    """The bundled bank and the user's bank (when there is one)."""
+def questions(args: argparse.Namespace) -> int:
+    from desktop_quiz.core.bank import userbank
+    from desktop_quiz.core.bank.source import SourceError
+
     cli = _cli()
-    out: list[Bank] = []
-    user = _user_bank()
-    if not mine_only:
-        out.append(cli._open_bank(None))
-    if user is not None:
-        out.append(user)
-    elif mine_only:
-        raise cli.CliError("you have no questions of your own yet")
-    return out
-
-
-def _user_bank() -> Bank | None:
+    data_dir = cli._data_dir()
+    if args.questions_command == "list":
+        own, problems = userbank.list_own(data_dir)
+        if args.json:
+            print(json.dumps([{"id": q.id, "topic": q.topic, "kind": q.kind,
+                               "difficulty": q.difficulty, "prompt": q.prompt,
+                               "path": str(q.path)} for q in own], indent=2))
+        else:
+            for q in own:
+                first = q.prompt.strip().splitlines()[0] if q.prompt.strip() else ""
+                print(f"{q.id}\t{q.topic}\t{q.kind}\t{first[:70]}")
+            print(f"{len(own)} question(s) in {userbank.questions_dir(data_dir)}",
+                  file=sys.stderr)
+        for p in problems:
+            print(p, file=sys.stderr)
+        return 1 if problems else 0
+    if args.questions_command == "export":
+        count = userbank.export_folder(data_dir, args.dir)
+        print(f"exported {count} question(s) to {args.dir}")
+        return 0
+    lock = cli._writer_lock("questions import")
+    bank = cli._open_bank(None)  # builds the bundled bank first in a checkout
+    bundled = bank.path
+    bank.close()
     try:
-        from desktop_quiz.core.bank import userbank
-    except ImportError:  # pragma: no cover - before step 3
-        return None
-    return userbank.open_user_bank(_cli()._data_dir())
-
-
-def questions(args: argparse.Namespace) -> int:  # replaced in step 3
-    raise _cli().CliError("not available yet")
+        ids = userbank.import_folder(data_dir, args.dir, bundled)
+    except SourceError as exc:
+        return _print_problems(list(exc.problems), "nothing was imported")
+    finally:
+        lock.release()
+    print(f"imported {len(ids)} question(s) into {userbank.questions_dir(data_dir)}")
+    return 0
 
 
 def data_archive(args: argparse.Namespace) -> int:
@@ -151,12 +166,14 @@ def data_archive(args: argparse.Namespace) -> int:
 
 
 def _rebuild_user_bank(data_dir: Path) -> None:
-    """Hook for step 3: rebuild the user bank after new questions arrived."""
+    """Rebuild the user bank after new questions arrived (problems show in the app)."""
     from desktop_quiz.core.bank import userbank
+    from desktop_quiz.core.bank.source import SourceError
 
-    rebuild = getattr(userbank, "ensure_user_bank", None)
-    if rebuild is not None:
-        rebuild(data_dir)
+    try:
+        userbank.ensure_user_bank(data_dir)
+    except (SourceError, OSError) as exc:
+        print(f"note: your questions do not build yet: {exc}", file=sys.stderr)
 
 
 def _print_problems(problems: list[object], what: str) -> int:
@@ -165,5 +182,3 @@ def _print_problems(problems: list[object], what: str) -> int:
     print(f"{len(problems)} problem(s); {what}", file=sys.stderr)
     return 1
 
-
-_ = json

@@ -29,7 +29,9 @@ def _fill(data: Path, bank: Path) -> None:
     (data / "settings.json").write_text(json.dumps({"desired_retention": 0.85}), "utf-8")
     own = data / "my-questions" / "arrays" / "my-first.md"
     own.parent.mkdir(parents=True)
-    own.write_text("---\nkind: recall\ndifficulty: 1\ntags: []\n---\n", "utf-8")
+    from tests.material.test_userbank import RECALL
+
+    own.write_text(RECALL, "utf-8")
 
 
 def _dump(data: Path) -> dict[str, list]:
