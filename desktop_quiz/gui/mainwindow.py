@@ -207,6 +207,12 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Review due", "Ctrl+Shift+R", self.review_due)
         self._add(file_menu, "&Mock interview…", "Ctrl+M", self.mock_interview)
         file_menu.addSeparator()
+        from desktop_quiz.gui import question_editor as editor  # issue 16: own material
+
+        self._add(file_menu, "New &question…", editor.NEW_KEYS, lambda: editor.new_question(self))
+        self._add(file_menu, "&Edit question…", "", lambda: editor.edit_current(self))
+        self._add(file_menu, "Export to &Anki…", "", lambda: editor.export_anki(self))
+        file_menu.addSeparator()
         self._add(file_menu, "&Open data folder", "", lambda: self.settings.open_data_folder())
         self._add(file_menu, "&Back up now", "", lambda: self.settings.backup_now())
         file_menu.addSeparator()

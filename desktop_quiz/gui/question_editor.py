@@ -72,6 +72,7 @@ class QuestionEditor(QDialog):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.env = env
         self.original: tuple[str, str] | None = None  # (topic, id) being edited
         self.saved_id: str | None = None
         self.problems: list[str] = []
@@ -355,7 +356,7 @@ class QuestionEditor(QDialog):
         path = userbank.save_question(self.ctx.data_dir, topic, qid, self.markdown(),
                                       old=self.original)
         self.saved_id = qid
-        reload_bank(self.ctx)
+        reload_bank(self.ctx, self.env)
         self.original = (topic, qid)
         self.accept()
         return path.is_file()
@@ -370,7 +371,7 @@ class QuestionEditor(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         userbank.delete_question(self.ctx.data_dir, self.original[1], self.original[0])
-        reload_bank(self.ctx)
+        reload_bank(self.ctx, self.env)
         self.accept()
         return True
 
@@ -389,3 +390,54 @@ def _bundled(bank: Bank) -> Path:
     if bank.path.name == userbank.USER_BANK:
         return userbank._bundled_path()
     return bank.path
+
+
+# -- entry points for the main window and Browse ---------------------------------------
+# Ctrl+N already starts a new drill; a new question takes Ctrl+Alt+N.
+NEW_KEYS = "Ctrl+Alt+N"
+
+
+def open_editor(ctx: AppContext, env: RichEnv, qid: str | None,
+                parent: QWidget | None) -> bool:
+    """Show the editor modally; True when a question was saved or deleted."""
+    ed = QuestionEditor(ctx, env, qid, parent)
+    ok = ed.exec() == QDialog.DialogCode.Accepted.value or ed.result() == 1
+    env.bank = ctx.bank
+    return bool(ok)
+
+
+def new_question(window: Any) -> None:
+    if open_editor(window.ctx, window.rich_env, None, window):
+        window.rich_env.bank = window.ctx.bank
+
+
+def current_question_id(window: Any) -> str | None:
+    """The question the learner looks at: selected in Browse, or the drill's current one."""
+    page = window.current_page()
+    if page == "browse":
+        ids = window.browse.selected_ids()
+        return ids[0] if ids else None
+    if page == "drill":
+        session = window.drill.session_page.session
+        if session is not None and session.index < session.total:
+            return str(session.ids[session.index])
+        if session is not None and session.ids:
+            return str(session.ids[-1])
+    return None
+
+
+def edit_current(window: Any) -> None:
+    qid = current_question_id(window)
+    if qid is None or not userbank.is_own(qid):
+        QMessageBox.information(
+            window, "Edit question",
+            "Only your own questions can be edited. Select one in Browse (tick "
+            "“Mine only”) or answer one in a drill, then choose File ▸ Edit question.")
+        return
+    open_editor(window.ctx, window.rich_env, qid, window)
+
+
+def export_anki(window: Any) -> None:
+    from desktop_quiz.gui.anki_export import AnkiExportDialog
+
+    AnkiExportDialog(window.ctx, window).exec()

@@ -77,3 +77,27 @@ def test_write_preview_save_and_drill(window, qtbot, ctx):
     assert not ctx.bank.has("my-softmax-range")
     assert userbank.own_files(ctx.data_dir) == []
     assert key and Qt  # imported helpers kept for keyboard variants
+
+
+def test_browse_mine_filter_edit_button_and_anki_dialog(window, qtbot, ctx, tmp_path):
+    from desktop_quiz.gui.anki_export import AnkiExportDialog
+
+    topic = ctx.bank.topics()[0]
+    ed = QuestionEditor(ctx, window.rich_env, parent=window)
+    qtbot.addWidget(ed)
+    fill_mcq(ed, qtbot, topic.slug)
+    assert ed.save()
+    window.show_page("browse")
+    browse = window.browse
+    browse.mine.setChecked(True)
+    browse.refresh()
+    assert browse.listed_ids() == ["my-softmax-range"]
+    assert browse.edit_button.isVisibleTo(browse)
+    dialog = AnkiExportDialog(ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.mine.setChecked(True)
+    assert dialog.ids() == ["my-softmax-range"]
+    report = dialog.export_to(tmp_path / "mine.apkg")
+    assert report.notes == 1 and (tmp_path / "mine.apkg").is_file()
+    shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for a in window.actions()}
+    assert shortcuts["New question…"] == "Ctrl+Alt+N"
