@@ -84,7 +84,7 @@ class QuestionEditor(QDialog):
         self.preview_env.theme = env.theme
 
         form_widget = QWidget()
-        form = QFormLayout(form_widget)
+        form = self._form = QFormLayout(form_widget)
         self.id_edit = QLineEdit(userbank.PREFIX)
         self.id_edit.setAccessibleName("Id")
         self.id_edit.setPlaceholderText("my-short-name")
@@ -227,8 +227,8 @@ class QuestionEditor(QDialog):
 
     def _kind_changed(self) -> None:
         mcq = self.kind.currentData() == "mcq"
-        self.choices_box.setVisible(mcq)
-        self.points_box.setVisible(not mcq)
+        self._form.setRowVisible(self.choices_box, mcq)
+        self._form.setRowVisible(self.points_box, not mcq)
 
     # -- the Markdown file ----------------------------------------------------------
     def topic_slug(self) -> str:
