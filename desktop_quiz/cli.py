@@ -1,3 +1,4 @@
+# long: one argparse tree and one small handler per command, each importing lazily.
 """Command line: ``desktop-quiz`` launches the GUI; sub-commands script everything else.
 
 Imports are lazy so ``--version`` and the bank commands never load Qt, and the

@@ -214,7 +214,8 @@ def test_the_topic_check_boxes_never_widen_the_page(app, gui_bank, data_dir, qtb
             qtbot.wait(20)
             assert v.column.width() <= v.scroller.viewport().width(), width
             boxes = list(v.topic_boxes.values())
-            assert len(boxes) == 31 and all(b.isVisible() for b in boxes)
+            assert len(boxes) == len(ctx.bank.topics()) >= 31
+            assert all(b.isVisible() for b in boxes)
             assert max(b.geometry().right() for b in boxes) <= v.toggles.width(), width
     finally:
         ctx.close()

@@ -1,3 +1,4 @@
+# long: backups, thinning, diagnosis, recovery and salvage share one set of file-safety steps.
 """Backups and recovery of ``progress.sqlite`` (the one file we must never lose).
 
 - :func:`auto_backup` runs when the app closes and makes at most one backup a

@@ -1,3 +1,4 @@
+# long: the schema, its migrations, validation and the one-transaction writes belong together.
 """The learner's progress database, ``progress.sqlite`` in the data folder.
 
 - Every answer is committed in its own transaction (WAL, ``synchronous=NORMAL``:
