@@ -103,7 +103,7 @@ def export_archive(progress: Progress, out: Path, force: bool = False,
     questions = data_dir / QUESTIONS_DIR
     count = 0
     if questions.is_dir():
-        for path in sorted(questions.rglob("*.md")):
+        for path in sorted(questions.glob("*/*.md")):
             rel = path.relative_to(data_dir).as_posix()
             members[rel] = path.read_bytes()
             count += 1
