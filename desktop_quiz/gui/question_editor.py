@@ -384,6 +384,7 @@ def reload_bank(ctx: AppContext, env: RichEnv | None = None) -> None:
     if env is not None:
         env.bank = new
     ctx.hooks.bank_changed.fire()
+    ctx.hooks.progress_changed.fire()  # Home and Progress recount their topics
 
 
 def _bundled(bank: Bank) -> Path:
