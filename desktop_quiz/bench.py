@@ -32,6 +32,7 @@ BUDGETS: dict[str, tuple[str, float]] = {
     "progress_first_open_ms": ("<=", 1000),
     "progress_reopen_ms": ("<=", 150),
     "bank_rebuild_nochange_ms": ("<=", 200),
+    "bank_build_s": ("<=", 25),  # a cold, full build of the bank (issue 13)
     "bank_build_ratio": ("<=", 12),
     "rss_mb_start": ("<=", 130),
     "rss_mb_growth": ("<=", 15),
@@ -194,30 +195,31 @@ def synthetic_source(source: Path, target: Path, copies: int) -> Path:
 
 
 def measure_build(work: Path, source: Path, bank: Path, copies: int, runs: int
-                  ) -> tuple[float, float]:
-    """Rebuild times of the shipped bank and of a ``copies``× larger one.
+                  ) -> tuple[float, float, float]:
+    """A cold full build of the bank, and a rebuild of a ``copies``× larger one.
 
-    Both start from the formulas of the shipped bank, so both measure the same
-    work per question (parse, Markdown, highlighting, sanitizing, SQLite, FTS);
-    rendering a new formula with ziamath is measured separately in
-    docs/performance.md (it dominates a cold build and grows linearly).
+    The first is what a newcomer waits for at the first launch from a checkout:
+    every formula rendered, nothing reused. The second starts from the formulas
+    of the shipped bank, so it measures the per-question work (parse, Markdown,
+    highlighting, sanitizing, SQLite, FTS) and how it grows.
     """
     from desktop_quiz.core.bank.build import build_bank
 
     big = synthetic_source(source, work / f"questions-x{copies}", copies)
 
-    def build(src: Path) -> Callable[[], float]:
+    def build(src: Path, previous: Path | None) -> Callable[[], float]:
         def once() -> float:
             out = work / f"bank-{src.name}.sqlite"
             out.unlink(missing_ok=True)
             start = time.perf_counter()
-            build_bank(src, out, previous=bank)
+            build_bank(src, out, previous=previous)
             return time.perf_counter() - start
         return once
 
-    small_s = median_of(build(source), runs, warmup=0)
-    big_s = median_of(build(big), max(1, runs // 2), warmup=0)
-    return round(small_s, 2), round(big_s, 2)
+    cold_s = median_of(build(source, None), max(1, runs // 2), warmup=0)
+    small_s = median_of(build(source, bank), runs, warmup=0)
+    big_s = median_of(build(big, bank), max(1, runs // 2), warmup=0)
+    return round(cold_s, 2), round(small_s, 2), round(big_s, 2)
 
 
 def run(quick: bool = False) -> dict[str, Any]:
@@ -244,16 +246,20 @@ def run(quick: bool = False) -> dict[str, Any]:
         out.update(progress)
         if source is not None:
             out["bank_rebuild_nochange_ms"] = measure_nochange(bank, source, runs)
-            small, big = measure_build(work, source, bank, 2 if quick else 10, 1 if quick else 3)
+            cold, small, big = measure_build(work, source, bank, 2 if quick else 10,
+                                             1 if quick else 3)
         else:  # installed app: no sources to rebuild
             out["bank_rebuild_nochange_ms"] = 0.0
-            small, big = 0.0, 0.0
-        out["bank_build_s"], out["bank_build_10x_s"] = small, big
+            cold, small, big = 0.0, 0.0, 0.0
+        out["bank_build_s"], out["bank_build_10x_s"] = cold, big
+
         rss = _probe("rss", str(work / "rss-data"), str(40 if quick else 200),
                      env=_env(DESKTOP_QUIZ_BANK=str(bank)))
         out.update(rss)
     out["grading_p95_ms"] = measure_grading(bank, 20 if quick else 0)
-    out["machine"] = {**machine(quick), "startup_medians_ms": startup}
+    # The warm 1x rebuild is what the 10x rebuild is compared with (bank_build_ratio).
+    out["machine"] = {**machine(quick), "startup_medians_ms": startup,
+                      "bank_rebuild_1x_s": small}
     return {key: out[key] for key in (*KEYS, "machine")}
 
 
@@ -283,9 +289,9 @@ def machine(quick: bool) -> dict[str, Any]:
 def verdicts(figures: dict[str, Any]) -> list[tuple[str, float, str, bool]]:
     """(figure, value, budget text, met) for every budgeted figure."""
     derived = dict(figures)
-    if figures.get("bank_build_s"):
-        derived["bank_build_ratio"] = round(figures["bank_build_10x_s"]
-                                            / figures["bank_build_s"], 2)
+    warm = figures.get("machine", {}).get("bank_rebuild_1x_s")
+    if warm:
+        derived["bank_build_ratio"] = round(figures["bank_build_10x_s"] / warm, 2)
     derived["rss_mb_growth"] = round(figures["rss_mb_after_200"] - figures["rss_mb_start"], 1)
     out = []
     for name, (op, budget) in BUDGETS.items():

@@ -104,6 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print the grader's figures on a labelled set (default: "
                    "tests/grading/answers.jsonl)")
     g.add_argument("--bank", type=Path, help="bank file (default: the app's bank)")
+    plan = sub.add_parser("plan", help="the study plan to the interview date")
+    psub = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
+    ps = psub.add_parser("set", help="set the interview date and the plan's settings")
+    ps.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the interview date")
+    ps.add_argument("--minutes", type=int, metavar="N", help="study minutes per day")
+    ps.add_argument("--focus", nargs="+", metavar="TOPIC", help="topics to weigh double")
+    ps.add_argument("--days-off", metavar="DAYS", help="weekdays without study, e.g. mon,sun")
+    pw = psub.add_parser("show", help="the plan day by day, the forecast and the verdict")
+    pw.add_argument("--json", action="store_true")
+    pw.add_argument("--days", type=int, metavar="N", help="show only the first N days")
+    psub.add_parser("clear", help="remove the interview date (and the plan)")
 
     bench = sub.add_parser("bench", help="measure speed against budgets")
     bench.add_argument("--json", action="store_true")
@@ -191,7 +202,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 # Commands that read or write the data folder.
-_DATA_COMMANDS = frozenset({"stats", "history", "demo", "data", "export", "questions"})
+_DATA_COMMANDS = frozenset({"stats", "history", "demo", "data", "plan", "export",
+                            "questions"})
 
 
 def _writer_lock(what: str) -> Any:
@@ -449,6 +461,91 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- the study plan ------------------------------------------------------------
+def _plan(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from desktop_quiz.core.config import WEEKDAYS, Settings
+    from desktop_quiz.core.study import planner
+
+    data_dir = _data_dir()
+    if args.plan_command == "set":
+        try:
+            when = date.fromisoformat(args.date)
+        except ValueError:
+            raise CliError(f"--date {args.date!r}: expected a date like 2026-03-01",
+                           2) from None
+        if when < date.today():
+            raise CliError(f"--date {args.date}: the interview date is in the past", 2)
+        if (when - date.today()).days > planner.MAX_HORIZON_DAYS:
+            raise CliError(f"--date {args.date}: choose a date within "
+                           f"{planner.MAX_HORIZON_DAYS} days", 2)
+        changes: dict[str, object] = {"interview_date": when.isoformat()}
+        if args.minutes is not None:
+            changes["plan_minutes"] = args.minutes
+        if args.days_off is not None:
+            changes["days_off"] = [d for d in args.days_off.split(",") if d.strip()]
+        if args.focus is not None:
+            bank = _open_bank(None)
+            try:
+                known = {t.slug for t in bank.topics()}
+            finally:
+                bank.close()
+            unknown = [t for t in args.focus if t not in known]
+            if unknown:
+                raise CliError(f"--focus: no such topic: {', '.join(unknown)} (see "
+                               "'desktop-quiz bank stats')", 2)
+            changes["focus_topics"] = list(args.focus)
+        try:
+            settings = Settings(data_dir)
+            from desktop_quiz.core.config import OPTIONS
+
+            checked = {name: OPTIONS[name].validate(value) for name, value in changes.items()}
+        except ValueError as exc:
+            flag = {"plan_minutes": "--minutes", "days_off": "--days-off"}
+            raise CliError(f"{exc}".replace("plan_minutes", flag["plan_minutes"])
+                           .replace("days_off", flag["days_off"]), 2) from None
+        try:
+            for name, value in checked.items():
+                settings.set(name, value)
+        except OSError as exc:
+            raise CliError(f"the settings could not be saved: {exc.strerror or exc}") from None
+        off = ",".join(settings["days_off"]) or "none"
+        print(f"interview on {settings['interview_date']}; {settings['plan_minutes']} minutes "
+              f"a day; days off: {off}; focus: "
+              f"{', '.join(settings['focus_topics']) or 'none'}")
+        return 0
+    if args.plan_command == "clear":
+        settings = Settings(data_dir)
+        try:
+            settings.set("interview_date", "")
+        except OSError as exc:
+            raise CliError(f"the settings could not be saved: {exc.strerror or exc}") from None
+        print("interview date cleared; no plan")
+        return 0
+    if args.days is not None and args.days < 0:
+        raise CliError("--days must be 0 or more", 2)
+    ctx = _context()
+    try:
+        if not ctx.settings["interview_date"]:
+            raise CliError("no interview date is set; run 'desktop-quiz plan set --date "
+                           "YYYY-MM-DD'")
+        try:
+            plan = planner.plan_for(ctx.bank, ctx.progress, ctx.settings)
+        except planner.PlanError as exc:
+            raise CliError(f"{exc}; run 'desktop-quiz plan set --date YYYY-MM-DD'") from None
+        assert plan is not None
+        if args.json:
+            print(json.dumps(plan.to_json(args.days), indent=2))
+            return 0
+        titles = {t.slug: t.title for t in ctx.bank.topics()}
+        print(planner.format_plan(plan, titles, args.days if args.days is not None else 7,
+                                  WEEKDAYS))
+        return 0
+    finally:
+        ctx.close()
+
+
 # -- gui tooling ----------------------------------------------------------------
 def _screenshots(args: argparse.Namespace) -> int:
     from desktop_quiz.gui.screenshots import take
@@ -563,4 +660,5 @@ def _material(name: str) -> Callable[[argparse.Namespace], int]:
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "bench": _bench, "grade": _grade,
     "data": _data, "screenshots": _screenshots, "stats": _stats, "history": _history,
-    "demo": _demo, "export": _material("export"), "questions": _material("questions")}
+    "demo": _demo, "plan": _plan, "export": _material("export"),
+    "questions": _material("questions")}

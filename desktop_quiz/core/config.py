@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +29,14 @@ class Option:
     minimum: float | None = None
     maximum: float | None = None
     step: float | None = None
+    check: Callable[[Any], Any] | None = None  # further validation after the type's
 
     def validate(self, value: Any) -> Any:
         """The value coerced to the option's type; raises ValueError if it does not fit."""
+        value = self._validate_type(value)
+        return self.check(value) if self.check is not None else value
+
+    def _validate_type(self, value: Any) -> Any:
         kind = type(self.default)
         if kind is bool:
             if not isinstance(value, bool):
@@ -52,7 +59,47 @@ class Option:
             if not isinstance(value, dict):
                 raise ValueError(f"{self.name} must be a mapping")
             return value
+        if kind is list:
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str)
+                                                               for v in value):
+                raise ValueError(f"{self.name} must be a list of names")
+            return list(value)
         raise TypeError(kind)
+
+
+# -- the study plan's settings --------------------------------------------------------
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
+
+
+def check_date(value: str) -> str:
+    """'' (no interview date) or an ISO date YYYY-MM-DD."""
+    value = value.strip()
+    if value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"interview date {value!r} is not a date like 2026-03-01"
+                             ) from None
+        if len(value) != 10:
+            raise ValueError(f"interview date {value!r} is not a date like 2026-03-01")
+    return value
+
+
+def check_days_off(value: list[str]) -> list[str]:
+    full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    given = [v.strip().lower() for v in value if v.strip()]
+    unknown = [d for d in given if d not in WEEKDAYS and d not in full]
+    days = [d[:3] for d in given]
+    if unknown:
+        raise ValueError(f"days off: {', '.join(unknown)} is not a weekday "
+                         f"(use {','.join(WEEKDAYS)})")
+    if len(set(days)) == len(WEEKDAYS):
+        raise ValueError("days off: at least one day a week must be left for study")
+    return sorted(set(days), key=WEEKDAYS.index)
+
+
+def check_focus(value: list[str]) -> list[str]:
+    return sorted({v.strip() for v in value if v.strip()})
 
 
 SCHEMA: tuple[Option, ...] = (
@@ -71,7 +118,19 @@ SCHEMA: tuple[Option, ...] = (
            "Target chance of remembering a question when it comes due (FSRS). Higher "
            "means more frequent reviews.", minimum=0.7, maximum=0.97, step=0.01),
     Option("last_drill", {}, "Last drill setup", "Remembered drill setup (internal)."),
+    Option("interview_date", "", "Interview date",
+           "The day of the interview; the study plan and the readiness forecast aim at it.",
+           check=check_date),
+    Option("plan_minutes", 45, "Minutes per day",
+           "How long you mean to study each day; the plan fills this time.",
+           minimum=10, maximum=480, step=5),
+    Option("days_off", [], "Days off", "Weekdays without study; the plan leaves them free.",
+           check=check_days_off),
+    Option("focus_topics", [], "Focus topics",
+           "Topics the job description stresses: the plan weighs them double.",
+           check=check_focus),
 )
+PLAN_OPTIONS = ("interview_date", "plan_minutes", "days_off", "focus_topics")
 OPTIONS = {o.name: o for o in SCHEMA}
 
 

@@ -229,3 +229,47 @@ def matplotlib_names() -> Mpl:
         _MPL = Mpl()
     return _MPL
 
+
+
+# -- the readiness forecast (study plan) ---------------------------------------------------
+# Colour-blind-safe pair taken from cividis (dark blue / light yellow ends): the plan in
+# the strong end, "if you stop now" in a grey-olive middle, both readable on either theme.
+READINESS_LIGHT = ("#003070", "#aea371")  # cividis(0.08), cividis(0.7)
+READINESS_DARK = ("#fee535", "#948e77")  # cividis(0.99), cividis(0.6)
+
+
+def draw_readiness(chart: Chart, look: ChartLook, rows: list[Any], titles: dict[str, str],
+                   target: float) -> None:
+    """Per topic at the interview: the plan's forecast (bar, 90% range) and "stop now" (mark).
+
+    ``rows`` have ``topic``, ``plan``, ``plan_low``, ``plan_high`` and ``stop``, weakest
+    first.
+    """
+    plan_colour, stop_colour = READINESS_DARK if look.dark else READINESS_LIGHT
+    chart.set_height(74 + 23 * len(rows))
+    names = [short_title(titles.get(r.topic, r.topic)) for r in rows]
+    ax = chart.axes(look, (label_width(chart, names), 24, 60, 8))
+    y = list(range(len(rows)))
+    ax.barh(y, [r.plan * 100 for r in rows], height=0.58, color=plan_colour, alpha=0.95,
+            zorder=2, label="if you follow the plan (90% range)")
+    ax.errorbar([r.plan * 100 for r in rows], y,
+                xerr=[[(r.plan - r.plan_low) * 100 for r in rows],
+                      [(r.plan_high - r.plan) * 100 for r in rows]],
+                fmt="none", ecolor=look.fg, elinewidth=1.0, capsize=2.5, zorder=3)
+    ax.scatter([r.stop * 100 for r in rows], y, marker="D", s=26, color=stop_colour,
+               edgecolors=look.fg, linewidths=0.6, zorder=4, label="if you stop now")
+    ax.axvline(target * 100, color=look.muted, linestyle="--", linewidth=1.0, zorder=1,
+               label=f"target {round(target * 100)}%")
+    chart.row_labels(look, names, ax)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(0, 100)
+    ax.set_xticks(range(0, 101, 20))
+    ax.xaxis.set_major_formatter(chart.mpl.PercentFormatter())
+    ax.xaxis.tick_top()
+    ax.grid(axis="x", color=look.grid, linewidth=0.6, zorder=0)
+    for spine in ("right", "bottom", "left"):
+        ax.spines[spine].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False,
+              fontsize=9, labelcolor=look.fg, handlelength=1.4,
+              bbox_transform=chart.figure.transFigure, borderaxespad=0.2)
+    chart.canvas.draw_idle()

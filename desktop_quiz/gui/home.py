@@ -6,6 +6,7 @@ from typing import Any
 
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.gui.compose import fmt_clock
+from desktop_quiz.gui.plan_card import PlanCard
 from desktop_quiz.gui.qt import (
     QAbstractItemView,
     QFrame,
@@ -43,6 +44,8 @@ class HomePage(QWidget):
     mock_interview = Signal()
     topic_drill = Signal(str)  # slug: drill that topic, weakest first
     topic_setup = Signal(str)  # slug: open drill setup with that topic
+    plan_block = Signal(object)  # planner.Block: start this block of today's plan
+    set_interview = Signal()  # open Settings at the plan's date
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -94,6 +97,11 @@ class HomePage(QWidget):
 
         right = QVBoxLayout()
         right.setSpacing(8)
+        self.plan_card = PlanCard(ctx)
+        self.plan_card.start_block.connect(self.plan_block.emit)
+        self.plan_card.set_date.connect(self.set_interview.emit)
+        right.addWidget(self.plan_card)
+        right.addSpacing(4)
         right.addWidget(label("Weakest topics", "h2"))
         self.weak_card = card()
         self.weak_layout = QVBoxLayout(self.weak_card)
@@ -195,6 +203,7 @@ class HomePage(QWidget):
             item.setDisabled(n == 0)
             item.setToolTip(1, "No questions yet" if n == 0 else f"{n} questions")
         self._refresh_weakest()  # pure Python (no numpy): part of the first paint
+        self.plan_card.refresh()  # computed just after the paint
 
     def _refresh_weakest(self) -> None:
         clear_layout(self.weak_layout)

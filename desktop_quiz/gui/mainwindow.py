@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 from desktop_quiz import APP_DISPLAY_NAME, ORG_NAME, __version__
 from desktop_quiz.core.bank.reader import Filter
+from desktop_quiz.core.config import PLAN_OPTIONS
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.study.session import DrillSpec
 from desktop_quiz.gui import theme
@@ -37,6 +38,7 @@ from desktop_quiz.gui.richtext import RichEnv
 from desktop_quiz.gui.widgets import label, shortcut_text
 
 if TYPE_CHECKING:
+    from desktop_quiz.core.study.planner import Block
     from desktop_quiz.gui.browse import BrowsePage
     from desktop_quiz.gui.mock import MockArea
     from desktop_quiz.gui.settings import SettingsPage
@@ -182,6 +184,8 @@ class MainWindow(QMainWindow):
         h.mock_interview.connect(self.mock_interview)
         h.topic_drill.connect(self.drill_topic)
         h.topic_setup.connect(self.setup_topic)
+        h.plan_block.connect(self.start_plan_block)
+        h.set_interview.connect(self.set_interview_date)
         self.drill.go_home.connect(lambda: self.show_page("home"))
         self.drill.session_page.answered.connect(lambda _q: self._update_nav())
         self.drill.currentChanged.connect(lambda _i: self._update_nav())
@@ -206,6 +210,7 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Quick drill", "Ctrl+Shift+N", self.quick_drill)
         self._add(file_menu, "&Review due", "Ctrl+Shift+R", self.review_due)
         self._add(file_menu, "&Mock interview…", "Ctrl+M", self.mock_interview)
+        self._add(file_menu, "Start &today's plan", "Ctrl+T", self.start_next_plan_block)
         file_menu.addSeparator()
         from desktop_quiz.gui import question_editor as editor  # issue 16: own material
 
@@ -371,6 +376,33 @@ class MainWindow(QMainWindow):
             self.mock.show_setup()
         self.show_page("mock")
 
+    def start_next_plan_block(self) -> None:
+        """Ctrl+T: the next block of today's plan (without a plan: Home, which offers one)."""
+        card = self.home.plan_card
+        card.start_next() if card.pending or card.blocks else self.show_page("home")
+
+    def start_plan_block(self, block: Block) -> None:
+        """Start one block of today's plan with the drill (or mock) machinery."""
+        if block.kind == "mock":
+            def mock() -> None:
+                self.show_page("mock")
+                self.mock.start(DrillSpec(Filter(kinds=("recall",)), block.count, "random",
+                                          "mock"), int(self.ctx.settings["mock_seconds"]))
+
+            self._when_free(mock)
+        elif block.kind == "review":
+            due = self.ctx.progress.due_ids()
+            if not due:
+                notify(self, "Nothing due", "No questions are due for review right now.")
+                return
+            self.start_spec(DrillSpec(Filter(ids=tuple(due)), block.count, "due-first", "review"))
+        else:
+            self.start_spec(DrillSpec(Filter(topics=block.topics), block.count, block.order))
+
+    def set_interview_date(self) -> None:
+        self.show_page("settings")
+        self.settings.focus_plan()
+
     def find_question(self) -> None:
         self.show_page("browse")
         self.browse.focus_content()
@@ -392,6 +424,8 @@ class MainWindow(QMainWindow):
             self.apply_theme()
         elif name == "font_size":
             self.rich_env.update(font_size=int(self.ctx.settings["font_size"]))
+        elif name in PLAN_OPTIONS:
+            self.home.plan_card.refresh()  # the Progress view redraws its forecast itself
         elif name in ("drill_size", "mock_size", "mock_seconds"):
             self.home.refresh()
             setup = self.drill.built_setup()  # one built later reads the setting itself
@@ -416,6 +450,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+N / Ctrl+Shift+N", "New drill / quick drill"),
             ("Ctrl+Shift+R", "Review due questions"),
             ("Ctrl+M", "Mock interview"),
+            ("Ctrl+T", "Start the next block of today's plan"),
             ("Ctrl+F", "Find a question (Browse)"),
             ("1 – 6", "Choose an answer (multiple choice)"),
             ("Enter", "Submit / continue"),

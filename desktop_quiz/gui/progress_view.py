@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from desktop_quiz.core.config import PLAN_OPTIONS
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.progress import engine, mastery
 from desktop_quiz.core.progress.storage import parse_time
@@ -28,6 +29,7 @@ from desktop_quiz.gui.charts import (
     RANGES,
     Chart,
     ChartLook,
+    draw_readiness,
     first_shown_day,
     label_width,
     matplotlib_names,
@@ -144,6 +146,13 @@ class ProgressView(QWidget):
             self.mpl, "Topics × weeks",
             "Mastery at the end of each week; blank where a topic was not started yet.", 300)
         self.activity_chart = Chart(self.mpl, "Activity", "Answers per day.", 220)
+        self.readiness_chart = Chart(
+            self.mpl, "Readiness at the interview",
+            "Set an interview date in Settings to see how ready you will be.", 150)
+        self.readiness_chart.setAccessibleName("Readiness at the interview")
+        self.plan: Any = None
+        self.plan_error = ""
+        col.addWidget(self.readiness_chart)
         for chart in (self.now_chart, self.time_chart, self.heat_chart, self.activity_chart):
             col.addWidget(chart)
         self.toggles = QWidget()
@@ -167,8 +176,18 @@ class ProgressView(QWidget):
         self._refresh_timer.stop()
         self.stale = self.needs_retheme = False
         self.mastery = engine.topic_mastery(self.ctx)
+        self._load_plan()
         self._load_range()
         self._draw_all()
+
+    def _load_plan(self) -> None:
+        from desktop_quiz.core.study import planner
+
+        self.plan, self.plan_error = None, ""
+        try:
+            self.plan = planner.plan_for(self.ctx.bank, self.ctx.progress, self.ctx.settings)
+        except planner.PlanError as exc:
+            self.plan_error = str(exc)
 
     def set_range(self, days: int | None) -> None:
         """Show the last ``days`` days (None: everything)."""
@@ -201,6 +220,8 @@ class ProgressView(QWidget):
     def _setting_changed(self, name: str = "") -> None:
         if name == "theme":
             self._theme_changed()
+        elif name in PLAN_OPTIONS:
+            self._progress_changed()
 
     def _theme_changed(self) -> None:
         self.needs_retheme = True
@@ -244,7 +265,8 @@ class ProgressView(QWidget):
     # -- saving ------------------------------------------------------------------------
     def save_png(self, path: Path) -> bool:
         """All charts, as shown, in one PNG."""
-        for chart in (self.now_chart, self.time_chart, self.heat_chart, self.activity_chart):
+        for chart in (self.readiness_chart, self.now_chart, self.time_chart, self.heat_chart,
+                      self.activity_chart):
             chart.draw_now()
         ratio = self.devicePixelRatioF()
         image = QPixmap(self.column.size() * ratio)
@@ -286,6 +308,7 @@ class ProgressView(QWidget):
             "Start a weak-first drill of: " + ", ".join(self._title(m.topic) for m in self.weakest)
             if answered else "Answer a few questions first")
         self._summary()
+        self._draw_readiness(look)
         self._draw_now(look)
         self._draw_time(look)
         self._draw_heat(look)
@@ -308,6 +331,27 @@ class ProgressView(QWidget):
         self.summary.setText(
             f"{total:,} answers · streak {streak} day{'s' if streak != 1 else ''} · "
             f"{due} due today · mastery is the chance of answering a question right now")
+
+    def _draw_readiness(self, look: ChartLook) -> None:
+        from desktop_quiz.core.study import planner
+
+        chart, plan = self.readiness_chart, self.plan
+        if plan is None:
+            chart.caption.setText(
+                f"No plan: {self.plan_error}." if self.plan_error else
+                "How ready you will be on the interview day, per topic, if you follow the "
+                "study plan and if you stop now.")
+            chart.empty(look, "Set an interview date in Settings (or on Home) to see your "
+                              "readiness\nper topic on the day, with the plan and without it.")
+            return
+        assert isinstance(plan, planner.Plan)
+        verdict = plan.verdict.words(plan.minutes_per_day) if plan.verdict else ""
+        chart.caption.setText(
+            f"{verdict} Bars: expected mastery on {plan.interview_date:%d %b %Y} if you follow "
+            f"the plan ({plan.minutes_per_day} min a day), with the 90% range; diamonds: if "
+            "you stop now. Weakest first.")
+        titles = {t.slug: t.title for t in self.ctx.bank.topics()}
+        draw_readiness(chart, look, list(plan.forecast), titles, planner.READY_TARGET)
 
     def _draw_now(self, look: ChartLook) -> None:
         chart = self.now_chart

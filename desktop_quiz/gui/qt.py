@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from PySide6 import QtSvg
     from PySide6.QtCore import (
         QByteArray,
+        QDate,
         QElapsedTimer,
         QEvent,
         QItemSelectionModel,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
         QButtonGroup,
         QCheckBox,
         QComboBox,
+        QDateEdit,
         QDialog,
         QDialogButtonBox,
         QDoubleSpinBox,
@@ -137,6 +139,8 @@ __all__ = [
     "QCheckBox",
     "QColor",
     "QComboBox",
+    "QDate",
+    "QDateEdit",
     "QDesktopServices",
     "QDialog",
     "QDialogButtonBox",

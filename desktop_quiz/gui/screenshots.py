@@ -25,7 +25,7 @@ from desktop_quiz.core.study.grading import Rating
 SIZE = (1280, 800)
 SCREENS = ("home", "drill-setup", "mcq-question", "mcq-feedback", "recall-question",
            "recall-feedback", "recall-evidence", "summary", "mock-interview", "mock-report",
-           "browse", "settings", "progress")
+           "browse", "settings", "progress", "plan-home", "plan-forecast")
 RECALL_DEMO_TEXT = ("Regularization adds a penalty on the weights to the loss. L2 (ridge) "
                     "shrinks all weights smoothly; L1 (lasso) can set some exactly to zero, "
                     "so it also selects features.")
@@ -261,6 +261,22 @@ def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
     win.show_page("progress")
     settle(300)
     shot("progress")
+
+    # The study plan: an interview in 24 days, 90 minutes a day, Sundays off.
+    from datetime import date, timedelta
+
+    ctx.set_setting("interview_date", (date.today() + timedelta(days=24)).isoformat())
+    ctx.set_setting("days_off", ["sun"])
+    ctx.set_setting("plan_minutes", 90)
+    win.show_page("home")
+    win.home.plan_card.compute()
+    shot("plan-home")
+    win.show_page("progress")
+    settle(300)
+    view = win.progress.view
+    if view is not None:
+        view.scroller.verticalScrollBar().setValue(0)  # type: ignore[attr-defined]
+    shot("plan-forecast")
 
     win.close()
     for name in saved:

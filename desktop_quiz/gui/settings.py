@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from desktop_quiz.core.config import SCHEMA, Option
+from desktop_quiz.core.config import PLAN_OPTIONS, SCHEMA, Option
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.gui.dialogs import ask, notify
 from desktop_quiz.gui.qt import (
@@ -25,6 +25,7 @@ from desktop_quiz.gui.qt import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QSpinBox,
     Qt,
     QTimer,
@@ -40,7 +41,7 @@ CHOICE_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"
 SUFFIXES = {"mock_seconds": " s", "font_size": " pt", "drill_size": " questions",
             "mock_size": " questions"}
 APPLY_DELAY_MS = 400  # spin boxes: apply once the value settles, not on every step
-HIDDEN = {"last_drill"}  # internal state, not a preference
+HIDDEN = {"last_drill", *PLAN_OPTIONS}  # internal state; the plan has its own card
 
 
 def editable(option: Option) -> bool:
@@ -89,6 +90,11 @@ class SettingsPage(QWidget):
             hv.addWidget(label(option.description, "muted", wrap=True))
             form.addRow(name_label, holder)
         col.addWidget(prefs)
+
+        from desktop_quiz.gui.plan_settings import PlanSettingsCard
+
+        self.plan = PlanSettingsCard(ctx)
+        col.addWidget(self.plan)
 
         col.addWidget(label("Reading text preview", "h2"))
         self.preview = RichView(env, auto_height=True)
@@ -185,6 +191,9 @@ class SettingsPage(QWidget):
 
     def sync(self, name: str) -> None:
         """Keep editors in step when a setting changes elsewhere."""
+        if name in PLAN_OPTIONS:
+            self.plan.sync(name)
+            return
         editor = self.editors.get(name)
         if editor is None:
             return
@@ -295,6 +304,13 @@ class SettingsPage(QWidget):
         else:
             extra = f" Your previous progress was saved as {safety.name}." if safety else ""
             notify(self, "Backup restored", f"Restored {path.name}.{extra}")
+
+    def focus_plan(self) -> None:
+        """Scroll to the study plan's settings and focus the interview date."""
+        area = self.findChild(QScrollArea)
+        if area is not None:
+            area.ensureWidgetVisible(self.plan, 0, 40)
+        self.plan.focus_date()
 
     def focus_content(self) -> None:
         first = next(iter(self.editors.values()), None)
