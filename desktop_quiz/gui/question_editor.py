@@ -398,6 +398,14 @@ def _bundled(bank: Bank) -> Path:
 NEW_KEYS = "Ctrl+Alt+N"
 
 
+def add_actions(window: Any, menu: Any) -> None:
+    """File menu: New question, Edit question, Export to Anki (then a separator)."""
+    window._add(menu, "New &question…", NEW_KEYS, lambda: new_question(window))
+    window._add(menu, "&Edit question…", "", lambda: edit_current(window))
+    window._add(menu, "Export to &Anki…", "", lambda: export_anki(window))
+    menu.addSeparator()
+
+
 def open_editor(ctx: AppContext, env: RichEnv, qid: str | None,
                 parent: QWidget | None) -> bool:
     """Show the editor modally; True when a question was saved or deleted."""
