@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("screenshots", help="render every screen to DIR/<screen>.png")
     sc.add_argument("dir", type=Path)
     sc.add_argument("--theme", choices=["light", "dark"], default="light")
+    sc.add_argument("--size", metavar="WxH", type=_size, default=None,
+                    help="window size (default 1280x800; the minimum is 960x600)")
 
     st = sub.add_parser("stats", help="mastery per topic now, weakest first")
     st.add_argument("--json", action="store_true")
@@ -116,6 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     pw.add_argument("--days", type=int, metavar="N", help="show only the first N days")
     psub.add_parser("clear", help="remove the interview date (and the plan)")
 
+    ex = sub.add_parser("exercise", help="run a coding exercise's tests on your code")
+    exsub = ex.add_subparsers(dest="exercise_command", metavar="ACTION", required=True)
+    er = exsub.add_parser("run", help="run exercise ID's tests against FILE; exit 0 when "
+                          "all pass, 1 when some fail, 2 on bad input")
+    er.add_argument("id", help="exercise id, e.g. ex-stable-softmax")
+    er.add_argument("--file", type=Path, required=True, help="your solution (.py)")
+    er.add_argument("--json", action="store_true", help="print the result as JSON")
+    er.add_argument("--bank", type=Path, help="bank file (default: the app's bank)")
+
     bench = sub.add_parser("bench", help="measure speed against budgets")
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--quick", action="store_true")
@@ -123,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None and sys.argv[1:2] == ["--run-exercise-worker"]:
+        # The frozen app is its own exercise worker (core/study/runner.py).
+        from desktop_quiz.core.study.worker import worker_main
+
+        return worker_main(sys.argv[2:])
     args = build_parser().parse_args(argv)
     if args.data_dir is not None:
         import os
@@ -243,14 +259,14 @@ def _bank(args: argparse.Namespace) -> int:
             from desktop_quiz.core.bank.build import build_bank
 
             out = args.out or paths.packaged_bank()
-            compiled = build_bank(_source(args.source), out)
+            compiled = build_bank(_source(args.source), out, check_code=_code_checker())
             print(f"built {out}: {len(compiled.questions)} questions, "
                   f"{len(compiled.renderer.formulas)} formulas")
             return 0
         if args.bank_command == "check":
             from desktop_quiz.core.bank.build import compile_source
 
-            compiled = compile_source(_source(args.source))
+            compiled = compile_source(_source(args.source), check_code=_code_checker())
             print(f"ok: {len(compiled.questions)} questions in {len(compiled.topics)} topics")
             return 0
     except SourceError as exc:
@@ -291,6 +307,13 @@ def _bank(args: argparse.Namespace) -> int:
     json.dump(dump_questions(bank), sys.stdout, indent=2, ensure_ascii=False)
     print()
     return 0
+
+
+def _code_checker():
+    """The study runner's exercise check, handed to the bank builder (bank ↛ study)."""
+    from desktop_quiz.core.study.runner import ExerciseCheck, check_exercises
+
+    return lambda items: check_exercises([ExerciseCheck(*item) for item in items])
 
 
 def _open_bank(path: Path | None):  # type: ignore[no-untyped-def]
@@ -546,11 +569,48 @@ def _plan(args: argparse.Namespace) -> int:
         ctx.close()
 
 
+# -- exercises --------------------------------------------------------------------
+def _exercise(args: argparse.Namespace) -> int:
+    from desktop_quiz.core.bank.reader import Bank, BankError, open_default_bank
+
+    try:
+        code = args.file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CliError(f"{args.file}: no such file", code=2) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{args.file}: cannot be read ({exc})", code=2) from None
+    try:
+        bank = Bank(args.bank) if args.bank is not None else open_default_bank()
+    except BankError as exc:
+        raise CliError(str(exc), code=2) from None
+    if not bank.has(args.id):
+        raise CliError(f"unknown exercise id {args.id!r}", code=2)
+    q = bank.question(args.id)
+    if q.exercise is None:
+        raise CliError(f"{args.id!r} is a {q.kind} question, not a coding exercise", code=2)
+    from desktop_quiz.core.study.runner import Runner
+
+    result = Runner(warm=False).run_exercise(q.exercise, code)
+    print(json.dumps({"id": q.id, **result.to_json()}, indent=2) if args.json
+          else result.format_text())
+    return 0 if result.all_passed else 1
+
+
 # -- gui tooling ----------------------------------------------------------------
 def _screenshots(args: argparse.Namespace) -> int:
     from desktop_quiz.gui.screenshots import take
 
-    return take(args.dir, args.theme)
+    return take(args.dir, args.theme, size=args.size)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size like 1280x800: {text!r}") from None
+    if w < 200 or h < 200:
+        raise argparse.ArgumentTypeError(f"too small: {text!r}")
+    return w, h
 
 
 # -- grading ------------------------------------------------------------------------
@@ -658,7 +718,7 @@ def _material(name: str) -> Callable[[argparse.Namespace], int]:
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "bench": _bench, "grade": _grade,
+    "bench": _bench, "grade": _grade, "exercise": _exercise,
     "data": _data, "screenshots": _screenshots, "stats": _stats, "history": _history,
     "demo": _demo, "plan": _plan, "export": _material("export"),
     "questions": _material("questions")}

@@ -30,7 +30,8 @@ FROZEN = DIST / "desktop-quiz"
 # The one version number lives in desktop_quiz/__init__.py (pyproject reads it too).
 VERSION = re.search(r'__version__ = "([^"]+)"',
                     (ROOT / "desktop_quiz" / "__init__.py").read_text()).group(1)  # type: ignore[union-attr]
-BUDGET_FROZEN_MB = 200
+# 200 MB with the v1 bank (15.4 MB); bank v2 (1,523 questions, 69 exercises) is 23.6 MB.
+BUDGET_FROZEN_MB = 215
 BUDGET_DEB_MB = 75
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # Debian packages providing the system libraries the bundled Qt loads (xcb platform).

@@ -21,10 +21,13 @@ QUESTIONS = ROOT / "questions"
 @pytest.fixture(scope="session")
 def bank_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real bank, built once per test run from questions/."""
+    from desktop_quiz.core import paths
     from desktop_quiz.core.bank.build import build_bank
 
     out = tmp_path_factory.mktemp("bank") / "bank.sqlite"
-    build_bank(QUESTIONS, out)
+    # Formulas already rendered in the checkout's bank are reused (same builder only).
+    built = paths.packaged_bank()
+    build_bank(QUESTIONS, out, previous=built if built.is_file() else None)
     return out
 
 

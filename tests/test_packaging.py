@@ -87,6 +87,32 @@ def test_frozen_app_draws_the_progress_charts(tmp_path: Path) -> None:
     assert image.pixelColor(image.width() // 2, image.height() - 5).lightness() < 100
 
 
+def test_frozen_app_runs_exercises_in_its_own_worker(tmp_path: Path) -> None:
+    """`exercise run` through the frozen app: a passing and a failing solution."""
+    import json
+    import re
+
+    source = (ROOT / "questions" / "ml-coding" / "ex-stable-softmax.md").read_text()
+    solution = re.search(r"## Solution\n\n```python\n(.*?)```", source, re.S).group(1)
+    starter = re.search(r"## Starter\n\n```python\n(.*?)```", source, re.S).group(1)
+    good, bad = tmp_path / "good.py", tmp_path / "bad.py"
+    good.write_text(solution)
+    bad.write_text(starter)
+    ok = run_frozen(frozen_exe(), "exercise", "run", "ex-stable-softmax", "--file", str(good),
+                    "--json", data_dir=tmp_path)
+    assert ok.returncode == 0, ok.stdout[-2000:] + ok.stderr[-2000:]
+    figures = json.loads(ok.stdout)
+    assert figures["status"] == "ok" and figures["passed"] == figures["total"] >= 3
+    failed = run_frozen(frozen_exe(), "exercise", "run", "ex-stable-softmax", "--file",
+                        str(bad), data_dir=tmp_path)
+    assert failed.returncode == 1, failed.stderr[-2000:]
+    assert "FAIL  test_" in failed.stdout and "NotImplementedError" in failed.stdout
+    assert re.search(r"\b0/\d+ tests passed", failed.stdout)
+    unknown = run_frozen(frozen_exe(), "exercise", "run", "ex-nope", "--file", str(good),
+                         data_dir=tmp_path)
+    assert unknown.returncode == 2
+
+
 def deb_path() -> Path:
     debs = sorted(DIST.glob(f"desktop-quiz_{VERSION}_*.deb"))
     if not debs:

@@ -114,6 +114,9 @@ SCHEMA: tuple[Option, ...] = (
            step=30),
     Option("mock_size", 5, "Mock-interview length", "Questions in a mock interview.",
            minimum=1, maximum=30),
+    Option("mock_exercise", False, "Coding exercise in mock interviews",
+           "End each mock interview with one coding exercise from the chosen topics. Its "
+           "tests run when you move on; the report shows how many passed."),
     Option("desired_retention", 0.9, "Desired retention",
            "Target chance of remembering a question when it comes due (FSRS). Higher "
            "means more frequent reviews.", minimum=0.7, maximum=0.97, step=0.01),

@@ -8,7 +8,7 @@ from enum import IntEnum
 
 # Question ids, topic slugs and tags: lowercase words joined by single hyphens.
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KINDS = ("mcq", "recall")
+KINDS = ("mcq", "recall", "code")
 DIFFICULTIES = (1, 2, 3)
 DIFFICULTY_NAMES = {1: "easy", 2: "medium", 3: "hard"}
 
@@ -38,6 +38,39 @@ class KeyPoint:
     alternatives: tuple[str, ...]
     # Phrasings that veto the point (the opposite claim, e.g. "linear" for t-SNE).
     reject: tuple[str, ...] = ()
+    text_html: str = ""  # inline HTML (no enclosing paragraph), math rendered
+
+
+@dataclass(frozen=True)
+class TestCase:
+    """One test of a coding exercise: its function name and one-line docstring."""
+
+    name: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """The runnable parts of a ``kind: code`` question (plain Python source)."""
+
+    starter: str
+    tests: str
+    solution: str
+    test_cases: tuple[TestCase, ...]
+    hints: tuple[str, ...] = ()  # Markdown, one per top-level hint bullet
+    hints_html: tuple[str, ...] = ()
+
+    @property
+    def entry_points(self) -> tuple[str, ...]:
+        """Top-level functions and classes the starter defines (the learner must keep them)."""
+        import ast
+
+        try:
+            tree = ast.parse(self.starter)
+        except SyntaxError:
+            return ()
+        return tuple(n.name for n in tree.body
+                     if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef))
 
 
 @dataclass(frozen=True)
@@ -58,6 +91,7 @@ class Question:
     hint_html: str = ""
     references_html: str = ""
     source_path: str = ""
+    exercise: Exercise | None = None  # kind "code" only
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

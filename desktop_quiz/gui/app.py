@@ -60,10 +60,11 @@ EXIT_WHEN_READY_ENV = "DESKTOP_QUIZ_EXIT_WHEN_READY"
 class StartupError(Exception):
     """Start-up cannot continue; ``title`` and ``message`` say what to do."""
 
-    def __init__(self, title: str, message: str):
+    def __init__(self, title: str, message: str, *, error: bool = True):
         super().__init__(message)
         self.title = title
         self.message = message
+        self.error = error  # False: information (e.g. already running), not a failure
 
 
 # -- application object -----------------------------------------------------------
@@ -220,7 +221,7 @@ def acquire_lock(data_dir: Path) -> DataLock:
             f"{APP_DISPLAY_NAME} is already open with this data folder{who}. Switch to that "
             f"window, or close it and start again.\n\nData folder: {data_dir}\n\nTo run a "
             "second copy on purpose, start it with --data-dir pointing to a different "
-            "folder.") from None
+            "folder.", error=False) from None
 
 
 def recover(data_dir: Path) -> str | None:
@@ -321,14 +322,14 @@ class Startup(QObject):
         self.messages: list[tuple[str, str]] = []
         self.driver: Any = None
 
-    def fail(self, title: str, message: str) -> None:
+    def fail(self, title: str, message: str, *, error: bool = True) -> None:
         log.error("%s: %s", title, message)
         if self.interactive:
             from desktop_quiz.gui.dialogs import blocking_message
 
             if self.busy is not None:
                 self.busy.hide()
-            blocking_message(title, message)
+            blocking_message(title, message, error=error)
         else:
             print(f"desktop-quiz: {title}. {message}", file=sys.stderr, flush=True)
         self.app.exit(1)
@@ -340,7 +341,7 @@ class Startup(QObject):
             self.lock = acquire_lock(self.data_dir)
             note = recover(self.data_dir)
         except StartupError as exc:
-            self.fail(exc.title, exc.message)
+            self.fail(exc.title, exc.message, error=exc.error)
             return
         if note:
             self.messages.append(("Your progress was restored", note))

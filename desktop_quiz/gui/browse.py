@@ -28,7 +28,7 @@ from desktop_quiz.gui.richtext import RichEnv, RichView
 from desktop_quiz.gui.widgets import MARGIN, SPACING, button, label, shortcut_text
 
 SEARCH_DELAY_MS = 120
-SHORT_KINDS = {"mcq": "MCQ", "recall": "Recall"}
+SHORT_KINDS = {"mcq": "MCQ", "recall": "Recall", "code": "Code"}
 
 
 class BrowsePage(QWidget):
@@ -116,14 +116,16 @@ class BrowsePage(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 150)
+        header.resizeSection(1, 118)  # topic titles are cut here (full in the tooltip)
         for c in (2, 3):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         ll.addWidget(self.results, 1)
         self.empty = label("", "muted", wrap=True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.empty.setContentsMargins(12, 24, 12, 12)
         self.empty.hide()
-        ll.addWidget(self.empty)
+        # Takes the list's place and its stretch: the count and buttons stay put.
+        ll.addWidget(self.empty, 1)
         row = QHBoxLayout()
         self.drill_button = button("&Drill these", primary=True)
         self.flag_button = button(f"{FLAG_MARK} Flag", accessible="Flag selected question")
@@ -140,9 +142,9 @@ class BrowsePage(QWidget):
         self.preview = RichView(env)
         self.preview.setAccessibleName("Preview")
         split.addWidget(self.preview)
-        split.setStretchFactor(0, 5)
-        split.setStretchFactor(1, 6)
-        split.setSizes([600, 560])
+        split.setStretchFactor(0, 6)
+        split.setStretchFactor(1, 5)
+        split.setSizes([640, 520])
         outer.addWidget(split, 1)
 
         self._timer = QTimer(self)

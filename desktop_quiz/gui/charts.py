@@ -203,6 +203,10 @@ class Mpl:
                 self.stale_figure = True
                 self.update()
 
+            def wheelEvent(self, event: Any) -> None:
+                # No chart uses scrolling; the page around it does (issue 15).
+                event.ignore()
+
             def paintEvent(self, event: Any) -> None:
                 if self.stale_figure:
                     self.stale_figure = False

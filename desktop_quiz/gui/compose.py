@@ -7,43 +7,16 @@ report. Only our own escaped text is added around the bank's sanitized HTML.
 from __future__ import annotations
 
 import html
-import re
 
-from desktop_quiz.core.model import DIFFICULTY_NAMES, Question
+from desktop_quiz.core.bank.plaintext import plain_text
+from desktop_quiz.core.model import DIFFICULTY_NAMES, KeyPoint, Question
 from desktop_quiz.core.study.grading import RecallResult
 from desktop_quiz.gui.theme import Theme
 
-KIND_LABELS = {"mcq": "Multiple choice", "recall": "Free recall"}
+KIND_LABELS = {"mcq": "Multiple choice", "recall": "Free recall", "code": "Coding exercise"}
 OK_MARK = "✓"
 BAD_MARK = "✗"
 FLAG_MARK = "⚑"
-
-_MD_NOISE = re.compile(r"(\*+|__|`|\$\$?|^#+\s*|\\\(|\\\))", re.MULTILINE)
-_GREEK = {name: chr(code) for name, code in (
-    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4),
-    ("epsilon", 0x3B5), ("varepsilon", 0x3B5), ("zeta", 0x3B6), ("eta", 0x3B7),
-    ("theta", 0x3B8), ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC), ("nu", 0x3BD),
-    ("xi", 0x3BE), ("pi", 0x3C0), ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4),
-    ("phi", 0x3C6), ("chi", 0x3C7), ("psi", 0x3C8), ("omega", 0x3C9), ("Sigma", 0x3A3),
-    ("Delta", 0x394), ("Omega", 0x3A9), ("Theta", 0x398), ("Lambda", 0x39B),
-    ("Phi", 0x3A6), ("Pi", 0x3A0), ("Gamma", 0x393))}
-_TEX_SYMBOLS = {"times": "×", "cdot": "·", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥",
-                "ne": "≠", "neq": "≠", "approx": "≈", "infty": "∞", "to": "→", "sum": "Σ",
-                "in": "∈", "pm": "±", "log": "log", "exp": "exp", "hat": "", "mathbb": "",
-                "mathbf": "", "mathrm": "", "text": "", "operatorname": "", "left": "",
-                "right": "", "sqrt": "√", "partial": "∂", "nabla": "∇", "ldots": "…",
-                "dots": "…", "cdots": "⋯", "mid": "|", "top": "ᵀ"}
-_TEX_FRAC = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
-_TEX_CMD = re.compile(r"\\([A-Za-z]+)")
-
-
-def _plain_tex(text: str) -> str:
-    """Math in a one-line preview: Greek letters and common symbols, no backslashes."""
-    text = _TEX_FRAC.sub(r"(\1)/(\2)", text)
-    text = _TEX_CMD.sub(lambda m: _GREEK.get(m[1], _TEX_SYMBOLS.get(m[1], m[1])), text)
-    text = text.replace("^ᵀ", "ᵀ")
-    return text.replace("{", "").replace("}", "").replace("\\", "")
-
 
 def difficulty_name(level: int) -> str:
     return DIFFICULTY_NAMES.get(level, str(level)).capitalize()
@@ -51,7 +24,7 @@ def difficulty_name(level: int) -> str:
 
 def snippet(markdown_text: str, limit: int = 150) -> str:
     """A one-line plain-text preview of Markdown (for lists and accessible names)."""
-    text = " ".join(_MD_NOISE.sub("", _plain_tex(markdown_text)).split())
+    text = plain_text(markdown_text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -104,17 +77,22 @@ def choices_html(q: Question, t: Theme, chosen: frozenset[int] | None = None) ->
     return f'<table width="100%" cellpadding="4" style="border:none">{"".join(rows)}</table>'
 
 
+def point_html(point: KeyPoint) -> str:
+    """A key point's text with its math rendered (escaped source for an older bank)."""
+    return point.text_html or html.escape(point.text)
+
+
 def key_points_html(q: Question, t: Theme, result: RecallResult | None = None) -> str:
     items = []
     for i, point in enumerate(q.key_points):
         hit = result.points[i].hit if result is not None and i < len(result.points) else None
         if hit is None:
-            items.append(f"<li>{html.escape(point.text)}</li>")
+            items.append(f"<li>{point_html(point)}</li>")
         else:
             mark, colour, word = (OK_MARK, t.ok, "covered") if hit else (BAD_MARK, t.bad,
                                                                           "missed")
             items.append(f'<li><span style="color:{colour}; font-weight:bold">{mark} {word}:'
-                         f"</span> {html.escape(point.text)}</li>")
+                         f"</span> {point_html(point)}</li>")
     return f"<ul>{''.join(items)}</ul>"
 
 
@@ -126,6 +104,13 @@ def question_html(q: Question, topic_title: str, t: Theme, *, flagged: bool = Fa
     if q.kind == "mcq":
         heading = "Choices (select all that apply)" if q.multi else "Choices"
         out += [_h(heading, t), choices_html(q, t, chosen)]
+    if q.kind == "code" and q.exercise is not None:
+        tests = "".join(f"<li><code>{html.escape(c.name)}</code> — {html.escape(c.doc)}</li>"
+                        for c in q.exercise.test_cases)
+        out += [_h(f"Tests ({len(q.exercise.test_cases)})", t), f"<ul>{tests}</ul>"]
+        if response is not None:
+            out += [_h("Your code", t), f"<pre>{html.escape(response)}</pre>"]
+        out += [_h("Reference solution", t), f"<pre>{html.escape(q.exercise.solution)}</pre>"]
     if response is not None and q.kind == "recall":
         shown = html.escape(response.strip()) or "<i>(no answer)</i>"
         out += [_h("Your answer", t),

@@ -53,7 +53,7 @@ class DrillSetupPage(QWidget):
         left.setSpacing(8)
         left.addWidget(label("Topics", "h2"))
         self.topics = TopicPicker(ctx.bank)
-        self.topics.setMinimumWidth(340)
+        self.topics.setMinimumWidth(280)  # the options beside it keep their full width
         left.addWidget(self.topics, 1)
         self.all_button = button("Select &all", accessible="Select all topics")
         self.none_button = button("Clea&r", accessible="Clear topic selection")
@@ -71,8 +71,8 @@ class DrillSetupPage(QWidget):
         kind_row = QHBoxLayout()
         self.kind_group = QButtonGroup(self)
         self.kind_buttons: dict[str, QRadioButton] = {}
-        for key, text in (("both", "&Both"), ("mcq", "Multiple &choice"),
-                          ("recall", "Free reca&ll")):
+        for key, text in (("both", "&All"), ("mcq", "Multiple &choice"),
+                          ("recall", "Free reca&ll"), ("code", "C&oding")):
             rb = QRadioButton(text)
             rb.setAccessibleName(f"Kind: {text.replace('&', '')}")
             self.kind_group.addButton(rb)

@@ -90,7 +90,7 @@ class HomePage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(2, 170)
+        header.resizeSection(2, 124)  # "12 / 43" and a short bar: room for topic names
         self.topics.itemActivated.connect(self._topic_activated)
         left.addWidget(self.topics, 1)
         columns.addLayout(left, 3)
@@ -109,7 +109,7 @@ class HomePage(QWidget):
         self.weak_layout.setSpacing(8)
         right.addWidget(self.weak_card)
         right.addStretch(1)
-        columns.addLayout(right, 2)
+        columns.addLayout(right, 1)
         outer.addLayout(columns, 1)
         self._build_topics()
         self.refresh()
@@ -146,7 +146,7 @@ class HomePage(QWidget):
             for t in topics:
                 item = QTreeWidgetItem(g, [t.title, "", ""])
                 item.setData(0, Qt.ItemDataRole.UserRole, t.slug)
-                item.setToolTip(0, t.description)
+                item.setToolTip(0, f"{t.title}: {t.description}" if t.description else t.title)
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
                 self.topic_items[t.slug] = item

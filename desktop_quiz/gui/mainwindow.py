@@ -1,3 +1,4 @@
+# long: the window wires every page, menu and shortcut, and restores its geometry.
 """The main window: sidebar navigation, pages, menus, remembered geometry."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from desktop_quiz.gui.page_holders import DrillArea, ProgressHolder
 from desktop_quiz.gui.qt import (
     QAction,
     QApplication,
+    QFrame,
     QGuiApplication,
     QHBoxLayout,
     QKeySequence,
@@ -27,6 +29,7 @@ from desktop_quiz.gui.qt import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QSettings,
     QSize,
     QStackedWidget,
@@ -114,7 +117,17 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {
             "home": self.home, "drill": self.drill, "progress": self.progress}
         for key in PAGES:
-            self.stack.addWidget(self._pages.get(key) or QWidget())  # placeholder until built
+            page = self._pages.get(key) or QWidget()  # placeholder until built
+            if key == "home":
+                # Home scrolls rather than squeezing its cards when the window is short
+                # (the minimum, 960×600, with a study plan shown).
+                home_scroll = QScrollArea()
+                home_scroll.setWidgetResizable(True)
+                home_scroll.setFrameShape(QFrame.Shape.NoFrame)
+                home_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+                home_scroll.setWidget(page)
+                page = home_scroll
+            self.stack.addWidget(page)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -187,7 +200,7 @@ class MainWindow(QMainWindow):
         h.plan_block.connect(self.start_plan_block)
         h.set_interview.connect(self.set_interview_date)
         self.drill.go_home.connect(lambda: self.show_page("home"))
-        self.drill.session_page.answered.connect(lambda _q: self._update_nav())
+        self.drill.session_page.moved.connect(self._update_nav)
         self.drill.currentChanged.connect(lambda _i: self._update_nav())
         self.drill.session_page.finished.connect(lambda _s: self._update_nav())
         self.drill.session_page.abandoned.connect(lambda _s: self._update_nav())
@@ -290,7 +303,7 @@ class MainWindow(QMainWindow):
         page = self.drill.session_page
         s = page.session
         if self.drill.active and s is not None:
-            item.setText(f"Drill  ·  {s.index + 1} / {s.total}")
+            item.setText(f"Drill  ·  {s.position_text()}")
         else:
             item.setText(PAGE_TITLES["drill"])
         self.question_menu.setEnabled(self.current_page() == "drill"

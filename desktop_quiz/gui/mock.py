@@ -1,4 +1,10 @@
+# long: setup, run and report of one mock interview share its session, timing and kinds.
 """Mock interview: timed recall questions, no feedback until the end, then a report.
+
+With the ``mock_exercise`` setting, the interview ends with one coding exercise from
+the chosen topics: a code editor instead of the answer box; its tests run (off the
+GUI thread) when the learner moves on or the time runs out, and the report shows how
+many passed.
 
 Each question has its own countdown (the ``mock_seconds`` setting). When it runs
 out, whatever was typed is submitted and the next question starts. Answers are
@@ -13,6 +19,7 @@ from desktop_quiz.core.bank.reader import Filter
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.study.session import DrillSpec, Session, assemble
 from desktop_quiz.gui import theme
+from desktop_quiz.gui.code_editor import CodeEditor
 from desktop_quiz.gui.compose import (
     BAD_MARK,
     OK_MARK,
@@ -21,7 +28,9 @@ from desktop_quiz.gui.compose import (
     key_points_html,
 )
 from desktop_quiz.gui.dialogs import ask
+from desktop_quiz.gui.exercise_panel import AsyncRun
 from desktop_quiz.gui.qt import (
+    QCheckBox,
     QElapsedTimer,
     QFormLayout,
     QHBoxLayout,
@@ -95,8 +104,12 @@ class MockSetupPage(QWidget):
         self.seconds.setSingleStep(30)
         self.seconds.setSuffix(" s per question")
         self.seconds.setAccessibleName("Seconds per question")
+        self.exercise = QCheckBox("End with a coding exercise")
+        self.exercise.setAccessibleName("End with a coding exercise")
+        self.exercise.toggled.connect(lambda _on: self.refresh_count())
         form.addRow(label("Length"), self.count)
         form.addRow(label("Time"), self.seconds)
+        form.addRow(label("Coding"), self.exercise)
         right.addWidget(options)
         self.match = label("", "h2", wrap=True)
         self.match.setAccessibleName("Matching questions")
@@ -119,6 +132,7 @@ class MockSetupPage(QWidget):
         """Defaults from the settings; all topics."""
         self.count.setValue(int(self.ctx.settings["mock_size"]))
         self.seconds.setValue(int(self.ctx.settings["mock_seconds"]))
+        self.exercise.setChecked(bool(self.ctx.settings["mock_exercise"]))
         counts = {slug: self.ctx.bank.count(Filter(topics=(slug,), kinds=("recall",)))
                   for slug in self.ctx.bank.counts_by_topic()}
         self.topics.set_counts(counts)
@@ -140,8 +154,16 @@ class MockSetupPage(QWidget):
                                f"{min(n, self.count.value())}.")
         self.start_button.setEnabled(n > 0)
 
+    def exercise_filter(self) -> Filter | None:
+        """Where the coding exercise comes from (None: the interview has none)."""
+        if not self.exercise.isChecked():
+            return None
+        return Filter(topics=tuple(self.topics.selected()), kinds=("code",))
+
     def start(self) -> None:
         if self.start_button.isEnabled():
+            if self.exercise.isChecked() != bool(self.ctx.settings["mock_exercise"]):
+                self.ctx.set_setting("mock_exercise", self.exercise.isChecked())
             self.start_requested.emit(self.spec(), self.seconds.value())
 
     def focus_content(self) -> None:
@@ -160,6 +182,7 @@ class MockRunPage(QWidget):
         self.session: Session | None = None
         self.seconds = 180
         self.timed_out: set[str] = set()
+        self._pending_timeout = False
         self.setAccessibleName("Mock interview")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -201,6 +224,13 @@ class MockRunPage(QWidget):
             "Answer as you would in the interview. No feedback until the end. "
             f"({shortcut_text('Ctrl+Return')} moves to the next question)")
         col.addWidget(self.editor)
+        self.code_editor = CodeEditor()
+        self.code_editor.setAccessibleName("Your code")
+        self.code_editor.fit_lines(18)
+        self.code_editor.hide()
+        col.addWidget(self.code_editor)
+        self.async_run = AsyncRun(parent=self)
+        self.async_run.done.connect(self._code_done)
         col.addStretch(1)
         outer.addWidget(area, 1)
 
@@ -249,6 +279,12 @@ class MockRunPage(QWidget):
         self.prompt.set_bank_html(q.prompt_html)
         self.editor.clear()
         self.editor.setReadOnly(False)
+        code = q.kind == "code" and q.exercise is not None
+        self.editor.setVisible(not code)
+        self.code_editor.setVisible(code)
+        if code and q.exercise is not None:
+            self.code_editor.setReadOnly(False)
+            self.code_editor.setPlainText(q.exercise.starter)
         last = s.index + 1 >= s.total
         word = "Finish interview" if last else "Next question"
         self.next_button.setText(f"{word} ({shortcut_text('Ctrl+Return')})")
@@ -257,7 +293,10 @@ class MockRunPage(QWidget):
         self.clock.start()
         self._tick()
         self.ticker.start(max(10, SECOND_MS // 5))
-        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.answer_box().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def answer_box(self) -> QWidget:
+        return self.code_editor if self.code_editor.isVisible() else self.editor
 
     def remaining(self) -> int:
         """Whole countdown seconds left (rounded up, like a kitchen timer)."""
@@ -285,7 +324,34 @@ class MockRunPage(QWidget):
         s = self.session
         assert s is not None
         self.ticker.stop()
+        if s.question.kind == "code":
+            # The tests run off the GUI thread; the answer is recorded when they finish.
+            if not self.async_run.busy:
+                self.code_editor.setReadOnly(True)
+                self.next_button.setEnabled(False)
+                self.notice.setText("Running your code's tests…")
+                self.notice.show()
+                self.async_run.start(s.question, self.code_editor.toPlainText())
+                self._pending_timeout = timed_out
+            return
         s.check_recall(self.editor.toPlainText())  # recorded, feedback withheld
+        self._advance(timed_out)
+
+    def _code_done(self, result: object) -> None:
+        s = self.session
+        self.next_button.setEnabled(True)
+        if s is None or s.finished or s.question.kind != "code":
+            return
+        from desktop_quiz.core.study.runner import RunResult
+
+        s.answer_code(self.code_editor.toPlainText(),
+                      result if isinstance(result, RunResult) else None)
+        self.notice.hide()
+        self._advance(self._pending_timeout)
+
+    def _advance(self, timed_out: bool) -> None:
+        s = self.session
+        assert s is not None
         self.ctx.hooks.progress_changed.fire()
         n = s.index + 1
         if s.next():
@@ -306,6 +372,9 @@ class MockRunPage(QWidget):
 
         def end() -> None:
             self.ticker.stop()
+            if s.question.kind == "code":
+                self.finished.emit(s)  # an exercise not moved on from is left out
+                return
             if self.editor.toPlainText().strip() and s.outcome.status == "pending":
                 s.check_recall(self.editor.toPlainText())
                 self.ctx.hooks.progress_changed.fire()
@@ -350,6 +419,7 @@ class MockReportPage(QWidget):
     def show_session(self, s: Session, seconds: int, timed_out: set[str]) -> None:
         t = theme.current()
         answered = [o for o in s.outcomes if o.status == "answered"]
+        code = [o for o in answered if o.kind == "code"]
         points = sum(len(o.recall.points) for o in answered if o.recall)
         hits = sum(o.recall.hits for o in answered if o.recall)
         pct = round(100 * hits / points) if points else 0
@@ -359,7 +429,9 @@ class MockReportPage(QWidget):
         used = sum(o.duration_ms for o in answered)
         over = len(timed_out)
         allowed = fmt_duration(seconds * 1000 * len(answered))
-        self.detail.setText(f"Time used {fmt_duration(used)} of {allowed}"
+        tests = "".join(f" · coding exercise: {o.run.passed} of {o.run.total} tests passed"
+                        if o.run else " · coding exercise: not run" for o in code)
+        self.detail.setText(f"Time used {fmt_duration(used)} of {allowed}" + tests
                             + (f" · time ran out on {over}" if over else "")
                             + " · answers were recorded with the checker's suggested rating.")
         rows = []
@@ -367,13 +439,15 @@ class MockReportPage(QWidget):
             q = self.ctx.bank.question(o.question_id)
             topic = self.ctx.bank.topic(q.topic)
             r = o.recall
-            good = bool(r and r.suggested >= 3)
+            good = bool(r and r.suggested >= 3) or bool(o.run and o.run.all_passed)
             mark, colour = (OK_MARK, t.ok) if good else (BAD_MARK, t.bad)
             late = " (ran out)" if o.question_id in timed_out else ""
+            score = (f"{o.run.passed if o.run else 0} / {o.run.total if o.run else 0} tests"
+                     if o.kind == "code" else f"{r.hits if r else 0} / {len(r.points) if r else 0}")
             rows.append(
                 f"<tr><td>{n}</td><td>{html.escape(topic.title if topic else q.topic)}</td>"
                 f'<td><span style="color:{colour}; font-weight:bold">{mark} '
-                f"{r.hits if r else 0} / {len(r.points) if r else 0}</span></td>"
+                f"{score}</span></td>"
                 f'<td align="right">{fmt_clock(round(o.duration_ms / 1000))}{late}</td></tr>')
         parts = []
         if rows:
@@ -386,6 +460,19 @@ class MockReportPage(QWidget):
             r = o.recall
             cov = f"{r.hits} / {len(r.points)} key points" if r else ""
             good = bool(r and r.suggested >= 3)
+            if o.kind == "code":
+                passed, total = (o.run.passed, o.run.total) if o.run else (0, 0)
+                mark, colour = (OK_MARK, t.ok) if o.correct else (BAD_MARK, t.bad)
+                solution = html.escape(q.exercise.solution) if q.exercise else ""
+                parts.append(
+                    f'<h3>Question {n} · coding exercise</h3>'
+                    f'<p style="color:{t.muted}">Time used: {fmt_duration(o.duration_ms)} · '
+                    f'<span style="color:{colour}; font-weight:bold">{mark} {passed} / {total}'
+                    f" tests passed</span></p>{q.prompt_html}"
+                    f"<h4>Your code</h4><pre>{html.escape(o.response)}</pre>"
+                    f"<h4>Reference solution</h4><pre>{solution}</pre>"
+                    f"<h4>Explanation</h4>{q.answer_html}<hr>")
+                continue
             mark, colour = (OK_MARK, t.ok) if good else (BAD_MARK, t.bad)
             time_note = fmt_duration(o.duration_ms)
             if o.question_id in timed_out:
@@ -432,6 +519,14 @@ class MockArea(QStackedWidget):
 
     def start(self, spec: DrillSpec, seconds: int) -> None:
         ids = assemble(self.ctx.bank, spec, self.ctx.progress)
+        code_filter = self.setup.exercise_filter()
+        if code_filter is not None:
+            pool = self.ctx.bank.query(code_filter) or self.ctx.bank.query(
+                Filter(kinds=("code",)))
+            if pool:
+                import random
+
+                ids = [*ids[: max(0, spec.count - 1)], random.choice(pool)]
         session = Session(self.ctx.bank, self.ctx.progress, ids, mode="mock", spec=spec)
         self.setCurrentWidget(self.run)
         self.run.start(session, seconds)
@@ -444,7 +539,7 @@ class MockArea(QStackedWidget):
     def focus_content(self) -> None:
         page = self.currentWidget()
         if page is self.run:
-            self.run.editor.setFocus()
+            self.run.answer_box().setFocus()
         elif page is self.setup:
             self.setup.focus_content()
         else:

@@ -58,6 +58,19 @@ from desktop_quiz.gui.qt import (
 )
 from desktop_quiz.gui.widgets import MARGIN, SPACING, button, label
 
+FULL_TITLES_PX = 285
+
+
+def shown_percent(m: mastery.TopicMastery) -> int:
+    """The mastery as the chart's bar shows it (whole percent)."""
+    return round(m.mastery * 100)
+
+
+def by_shown_mastery(rows: list[mastery.TopicMastery]) -> list[mastery.TopicMastery]:
+    """Started topics by the bar (lowest first), then topics not started; ties keep the
+    core's order (the lower top of the 90% range first)."""
+    return sorted(rows, key=lambda m: (m.attempts == 0, shown_percent(m) if m.attempts else 0))
+
 
 class ProgressView(QWidget):
     """Weak topics, mastery over time, heatmap and activity, with a range selector."""
@@ -93,12 +106,11 @@ class ProgressView(QWidget):
         outer.setSpacing(SPACING)
         top = QHBoxLayout()
         top.setSpacing(8)
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(label("Progress", "h1"))
+        top.addWidget(label("Progress", "h1"))
+        top.addStretch(1)
+        # The summary gets a row of its own: beside the buttons it wrapped onto five
+        # lines at the minimum window size.
         self.summary = label("", "muted", wrap=True)
-        titles.addWidget(self.summary)
-        top.addLayout(titles, 1)
         self.range_group = QButtonGroup(self)
         self.range_group.setExclusive(True)
         self.range_buttons: dict[int | None, QPushButton] = {}
@@ -121,6 +133,7 @@ class ProgressView(QWidget):
         self.drill_button.clicked.connect(self._drill)
         top.addWidget(self.drill_button, 0, Qt.AlignmentFlag.AlignBottom)
         outer.addLayout(top)
+        outer.addWidget(self.summary)
 
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
@@ -135,9 +148,9 @@ class ProgressView(QWidget):
         col.addWidget(self.welcome)
         self.now_chart = Chart(
             self.mpl, "Weak topics now",
-            "Chance of answering a random question of each topic right now, weakest first. "
-            "Whiskers show the 90% range; topics are ranked by its top, so a topic is called "
-            "weak only when the evidence says so.", 300)
+            "Chance of answering a random question of each topic right now, lowest first; "
+            "whiskers show the 90% range. In red: your five lowest (ties included), the "
+            "topics “Drill weakest topics” practises.", 300)
         self.time_chart = Chart(
             self.mpl, "Mastery over time",
             "The same estimate at the end of each day. Your five weakest topics are "
@@ -175,7 +188,7 @@ class ProgressView(QWidget):
         """Reload the statistics and redraw every chart."""
         self._refresh_timer.stop()
         self.stale = self.needs_retheme = False
-        self.mastery = engine.topic_mastery(self.ctx)
+        self.mastery = by_shown_mastery(engine.topic_mastery(self.ctx))
         self._load_plan()
         self._load_range()
         self._draw_all()
@@ -255,7 +268,13 @@ class ProgressView(QWidget):
 
     @property
     def weakest(self) -> list[mastery.TopicMastery]:
-        return [m for m in self.mastery if m.attempts][:HIGHLIGHTED]
+        """The five lowest bars (more when the fifth is tied): red in "Weak topics now",
+        drilled by "Drill weakest topics"."""
+        started = [m for m in self.mastery if m.attempts]
+        if len(started) <= HIGHLIGHTED:
+            return started
+        cut = shown_percent(started[HIGHLIGHTED - 1])
+        return [m for m in started if shown_percent(m) <= cut]
 
     def _drill(self) -> None:
         topics = [m.topic for m in self.weakest]
@@ -294,7 +313,7 @@ class ProgressView(QWidget):
                          grid=t.border, accent=t.accent, weak=t.bad,
                          highlight=HIGHLIGHT_DARK if dark else HIGHLIGHT_LIGHT,
                          other=OTHER_DARK if dark else OTHER_LIGHT,
-                         cmap="RdYlGn")
+                         cmap="cividis")  # colour-blind safe (no red–green scale)
 
     def _title(self, slug: str) -> str:
         topic = self.ctx.bank.topic(slug)
@@ -361,7 +380,11 @@ class ProgressView(QWidget):
                               "here:\nhow likely you are to answer its questions right now.")
             return
         chart.set_height(44 + 23 * len(rows))
-        names = [short_title(self._title(m.topic)) for m in rows]
+        # Whole titles when they fit beside the bars even in the smallest window (the
+        # chart is ~650 px wide there and gives labels at most 45%); else cut.
+        names = [self._title(m.topic) for m in rows]
+        if label_width(chart, names) > FULL_TITLES_PX:
+            names = [short_title(n) for n in names]
         ax = chart.axes(look, (label_width(chart, names), 108, 30, 8))
         weak = {m.topic for m in self.weakest}
         y = list(range(len(rows)))
@@ -456,7 +479,7 @@ class ProgressView(QWidget):
         order = [m.topic for m in self.mastery if m.topic in h.topics]
         self._ensure_toggles(tuple(order), look)
         shown = self._shown()
-        weak = [m.topic for m in self.weakest]
+        weak = [m.topic for m in self.weakest][:HIGHLIGHTED]
         self._syncing = True
         for slug, box in self.topic_boxes.items():
             box.setChecked(slug in shown)
@@ -516,7 +539,9 @@ class ProgressView(QWidget):
         values = np.where(h.attempts[rows][:, ends] > 0, h.mastery[rows][:, ends] * 100, np.nan)
         chart.set_height(70 + 20 * len(order))
         names = [short_title(self._title(t)) for t in order]
-        ax = chart.axes(look, (label_width(chart, names), 64, 8, 40), colorbar=True)
+        # Right margin: the colour bar (14 px gap, 12 px wide), its ticks and "100%".
+        bar_labels = label_width(chart, ["100%"], size=8) + 14 + 12 + 8
+        ax = chart.axes(look, (label_width(chart, names), bar_labels, 8, 40), colorbar=True)
         cmap = self.mpl.colormaps[look.cmap].with_extremes(bad=look.bg)
         image = ax.imshow(values, aspect="auto", cmap=cmap, vmin=30, vmax=100,
                           interpolation="nearest")

@@ -11,6 +11,7 @@ from desktop_quiz.gui import theme
 from desktop_quiz.gui.compose import (
     BAD_MARK,
     OK_MARK,
+    point_html,
     snippet,
 )
 from desktop_quiz.gui.key_points import MAX_POINTS, PointRow, marker, utf16
@@ -359,7 +360,7 @@ class RecallPanel(QWidget):
         fb.addWidget(self.flip_help)
         self.point_labels: list[PointRow] = []
         for i, point in enumerate(q.key_points):
-            row = PointRow(i, html.escape(point.text))
+            row = PointRow(i, env.label_html(point_html(point)))
             row.setFont(env.font())
             row.clicked.connect(lambda i=i: self.flip(i))
             self.point_labels.append(row)
@@ -411,8 +412,9 @@ class RecallPanel(QWidget):
         result = self.result
         assert result is not None
         t = theme.current()
-        for lab, p in zip(self.point_labels, result.points, strict=True):
-            lab.setText(self._point_html(p, t))
+        for lab, p, point in zip(self.point_labels, result.points, self.question.key_points,
+                                 strict=True):
+            lab.setText(self._point_html(p, t, self.env.label_html(point_html(point))))
             word = "covered" if p.hit else "missed"
             lab.setAccessibleName(f"{word}{' (marked by you)' if p.flipped else ''}: {p.text}")
         self._highlight(t)
@@ -431,11 +433,11 @@ class RecallPanel(QWidget):
                      f"Suggested rating: {name} — Enter accepts it, 1–4 picks another.{why}")
         return suggested
 
-    def _point_html(self, p: PointResult, t: theme.Theme) -> str:
+    def _point_html(self, p: PointResult, t: theme.Theme, text_html: str) -> str:
         mark, colour, word = (OK_MARK, t.ok, "covered") if p.hit else (BAD_MARK, t.bad, "missed")
         yours = " (marked by you)" if p.flipped else ""
         out = (f'<span style="color:{colour}; font-weight:bold">{mark} {word}{yours}:</span>'
-               f" {html.escape(p.text)}")
+               f" {text_html}")
         if p.hit and p.evidence and not p.flipped:
             out += (f'<br><span style="color:{t.muted}">you wrote: </span><span style="'
                     f'background:{marker(t).name()}; color:{t.text}">'

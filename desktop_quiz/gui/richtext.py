@@ -9,6 +9,7 @@ toggling the theme back costs nothing.
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 from collections import OrderedDict
@@ -17,6 +18,7 @@ from typing import Any
 from desktop_quiz.core.bank.reader import Bank
 from desktop_quiz.gui import theme
 from desktop_quiz.gui.qt import (
+    QBuffer,
     QByteArray,
     QDesktopServices,
     QEvent,
@@ -38,6 +40,7 @@ from desktop_quiz.gui.qt import (
 )
 
 BASE_POINT_SIZE = 11  # math was rendered for this reading size
+_MATH_SRC_RE = re.compile(r'src="math:([0-9a-f]+)"')
 _MATH_IMG_RE = re.compile(r'(<img src="math:[0-9a-f]+" width=")(\d+)(" height=")(\d+)(")')
 # Rendered formulas kept for re-showing (least recently used dropped first). By
 # bytes, not count: a drill meets new formulas all the time, and a count limit let
@@ -101,6 +104,24 @@ class RichEnv(QObject):
         f = QFont()
         f.setPointSizeF(float(self.font_size))
         return f
+
+    def label_html(self, html: str, dpr: float = 1.0) -> str:
+        """Bank HTML for a QLabel, which cannot resolve ``math:`` images itself.
+
+        Each formula becomes an inline PNG (a data URL) in the theme's text colour.
+        """
+        def inline(m: re.Match[str]) -> str:
+            image = self.math_image(m[1], dpr)
+            if image is None:
+                return m[0]
+            data = QByteArray()
+            buf = QBuffer(data)
+            buf.open(QBuffer.OpenModeFlag.WriteOnly)
+            image.save(buf, "PNG")  # type: ignore[call-overload]
+            buf.close()
+            return f'src="data:image/png;base64,{base64.b64encode(data.data()).decode()}"'
+
+        return _MATH_SRC_RE.sub(inline, self.prepare(html))
 
     # -- math --------------------------------------------------------------------
     def math_image(self, key: str, dpr: float) -> QImage | None:

@@ -1,9 +1,10 @@
-"""``desktop-quiz screenshots DIR [--theme light|dark]``: every main screen to PNG.
+"""``desktop-quiz screenshots DIR [--theme light|dark] [--size WxH]``: every screen to PNG.
 
-Runs offscreen at 1280×800 on a temporary data folder with realistic content: a
+Runs offscreen at 1280×800 (or ``--size``) on a temporary data folder with realistic content: a
 week of earlier drills (imported as history, so some questions are due today),
 one drill answered through the study engine, and a few flagged questions. The
-screens are driven through the same widgets a person uses.
+screens are driven through the same widgets a person uses. Every button or label
+whose text does not fit (see :func:`clipped_texts`) is reported on stderr.
 """
 
 from __future__ import annotations
@@ -25,7 +26,22 @@ from desktop_quiz.core.study.grading import Rating
 SIZE = (1280, 800)
 SCREENS = ("home", "drill-setup", "mcq-question", "mcq-feedback", "recall-question",
            "recall-feedback", "recall-evidence", "summary", "mock-interview", "mock-report",
-           "browse", "settings", "progress", "plan-home", "plan-forecast")
+           "browse", "settings", "progress", "plan-home", "plan-forecast", "exercise",
+           "exercise-review")
+EXERCISE = "ex-stable-softmax"
+# A plausible first attempt: the right idea, but it sums along the last axis only.
+EXERCISE_ATTEMPT = "\n".join([
+    "import numpy as np",
+    "",
+    "",
+    "def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:",
+    '    """Numerically stable softmax along `axis`."""',
+    "    x = np.asarray(x, dtype=float)",
+    "    z = x - x.max(axis=axis, keepdims=True)  # largest score becomes 0",
+    "    e = np.exp(z)",
+    "    return e / e.sum(axis=-1, keepdims=True)",
+    "",
+])
 RECALL_DEMO_TEXT = ("Regularization adds a penalty on the weights to the loss. L2 (ridge) "
                     "shrinks all weights smoothly; L1 (lasso) can set some exactly to zero, "
                     "so it also selects features.")
@@ -77,7 +93,8 @@ def showcase_ids(ctx: AppContext) -> tuple[str, str, list[str]]:
     mcq = mcq or next(i for i in ids if bank.question(i).kind == "mcq")
     recall = recall or next(i for i in ids if bank.question(i).kind == "recall")
     rng = random.Random(3)
-    others = [i for i in rng.sample(ids, min(len(ids), 30)) if i not in (mcq, recall)][:8]
+    others = [i for i in rng.sample(ids, min(len(ids), 30)) if i not in (mcq, recall)
+              and bank.question(i).kind != "code"][:8]
     return mcq, recall, others
 
 
@@ -97,7 +114,52 @@ def _short(q: Question) -> bool:
     return len(q.prompt) < 260
 
 
-def take(out_dir: Path, theme_name: str = "light") -> int:
+def clipped_texts(root: Any) -> list[str]:
+    """Visible buttons and labels under ``root`` whose text does not fit.
+
+    A single-line text is cut when its advance exceeds the widget's contents width; a
+    wrapped label when it needs more height than it has; a button when its size hint
+    exceeds its size. Text elided on purpose (ending in "…", full text in the tooltip)
+    is fine.
+    """
+    from desktop_quiz.gui.qt import QAbstractButton, QLabel, Qt
+
+    found: list[str] = []
+    for w in root.findChildren(QAbstractButton) + root.findChildren(QLabel):
+        if not w.isVisible() or w.width() <= 0:
+            continue
+        text = w.text()
+        if not text or (text.endswith("…") and w.toolTip()):
+            continue
+        name = f"{type(w).__name__} {text[:40]!r}"
+        if isinstance(w, QAbstractButton):
+            hint = w.sizeHint()
+            if hint.width() > w.width() or hint.height() > w.height():
+                found.append(f"{name}: needs {hint.width()}×{hint.height()}, has "
+                             f"{w.width()}×{w.height()}")
+            continue
+        if w.pixmap() is not None and not w.pixmap().isNull():
+            continue
+        rich = w.textFormat() == Qt.TextFormat.RichText or (
+            w.textFormat() == Qt.TextFormat.AutoText and "<" in text and ">" in text)
+        room = w.contentsRect().width() - 2 * max(0, w.margin()) - max(0, w.indent())
+        if w.wordWrap():
+            need = w.heightForWidth(w.width())
+            if need > w.height() + 1:
+                found.append(f"{name}: wrapped text needs {need} px high, has {w.height()}")
+        elif rich:
+            if w.sizeHint().width() > w.width():
+                found.append(f"{name}: needs {w.sizeHint().width()} px, has {w.width()}")
+        else:
+            widest = max(w.fontMetrics().horizontalAdvance(line) for line in text.split("\n"))
+            if widest > room:
+                found.append(f"{name}: needs {widest} px, has {room}")
+    return found
+
+
+def take(out_dir: Path, theme_name: str = "light", *, size: tuple[int, int] | None = None,
+         on_shot: Any = None) -> int:
+    """Render every screen; ``on_shot(name, window)`` is called at each (for tests)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out_dir.mkdir(parents=True, exist_ok=True)
     from desktop_quiz.core.bank.reader import BankError, open_default_bank
@@ -116,12 +178,13 @@ def take(out_dir: Path, theme_name: str = "light") -> int:
         Settings(data_dir).set("theme", theme_name)
         ctx = AppContext.open(data_dir, bank)
         try:
-            return _shoot(ctx, out_dir, theme_name)
+            return _shoot(ctx, out_dir, theme_name, size or SIZE, on_shot)
         finally:
             ctx.close()
 
 
-def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
+def _shoot(ctx: AppContext, out_dir: Path, theme_name: str, size: tuple[int, int],
+           on_shot: Any) -> int:
     from desktop_quiz.gui import theme
     from desktop_quiz.gui.app import make_app
 
@@ -138,7 +201,7 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
 
     sys.excepthook = record
     try:
-        code = _shoot_all(ctx, out_dir)
+        code = _shoot_all(ctx, out_dir, size, on_shot)
     finally:
         sys.excepthook = default_hook
     if errors:
@@ -148,14 +211,15 @@ def _shoot(ctx: AppContext, out_dir: Path, theme_name: str) -> int:
     return code
 
 
-def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
+def _shoot_all(ctx: AppContext, out_dir: Path, size: tuple[int, int], on_shot: Any) -> int:
     from desktop_quiz.gui.mainwindow import MainWindow
     from desktop_quiz.gui.qt import QApplication, QPoint, Qt, QWidget, qtest
     from desktop_quiz.gui.question_panels import McqPanel, RecallPanel
 
     seed_history(ctx)
     win = MainWindow(ctx, remember_geometry=False)
-    win.resize(*SIZE)
+    win.setMinimumSize(min(size[0], win.minimumWidth()), min(size[1], win.minimumHeight()))
+    win.resize(*size)
     win.show()
     QTest = qtest()
 
@@ -172,6 +236,10 @@ def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
         if not win.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         saved.append(name)
+        for problem in clipped_texts(win):
+            print(f"desktop-quiz: screenshots: {name}: cut: {problem}", file=sys.stderr)
+        if on_shot is not None:
+            on_shot(name, win)
 
     def click(w: QWidget) -> None:
         QTest.mouseClick(w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
@@ -259,6 +327,7 @@ def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
     shot("settings")
 
     win.show_page("progress")
+    win.progress.ensure_view()  # the first show builds the charts just after a placeholder
     settle(300)
     shot("progress")
 
@@ -277,11 +346,44 @@ def _shoot_all(ctx: AppContext, out_dir: Path) -> int:
     if view is not None:
         view.scroller.verticalScrollBar().setValue(0)  # type: ignore[attr-defined]
     shot("plan-forecast")
+    _shoot_exercise(ctx, win, shot, settle)
 
     win.close()
     for name in saved:
         print(out_dir / f"{name}.png")
     return 0
+
+
+def _shoot_exercise(ctx: AppContext, win: Any, shot: Any, settle: Any) -> None:
+    """The editor with a run's results (one test failing), then the review."""
+    from desktop_quiz.gui.exercise_panel import ExercisePanel, shared_runner
+
+    qid = EXERCISE if ctx.bank.has(EXERCISE) else next(
+        (i for i in ctx.bank.all_ids() if ctx.bank.question(i).kind == "code"), "")
+    if not qid:
+        return
+    win.show_page("drill")
+    win.drill.start_ordered([qid])
+    page = win.drill.session_page
+    panel = page.panel
+    assert isinstance(panel, ExercisePanel) and panel.question.exercise is not None
+    panel.editor.setPlainText(EXERCISE_ATTEMPT if qid == EXERCISE
+                              else panel.question.exercise.solution)
+    panel.show_hint()
+    page.check()  # Ctrl+Enter
+    deadline = time.monotonic() + 60
+    while panel.last_result is None and time.monotonic() < deadline:
+        settle(20)
+    bar = page.scroll_area.verticalScrollBar()
+    body = page.scroll_area.widget()
+    bar.setValue(panel.mapTo(body, panel.rect().topLeft()).y() - 8)
+    shot("exercise")
+    page.submit_code()  # Ctrl+Shift+Enter: the code was just run, so it records now
+    settle()
+    bar.setValue(panel.mapTo(body, panel.rect().topLeft()).y() - 8)
+    shot("exercise-review")
+    page.rate(page.selected_rating())
+    shared_runner().close()
 
 
 def _demo_answer(q: Question) -> str:

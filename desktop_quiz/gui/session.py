@@ -1,10 +1,12 @@
+# long: one page whose three answer flows (MCQ, recall, code) share footer, keys and state.
 """The question view of a drill: one question at a time, MCQ or free recall.
 
 It only shows a :class:`~desktop_quiz.core.study.session.Session` and forwards what the
 learner does to it; the session records each answer before feedback is shown.
 
 Keys (shown in the Question menu and on the buttons):
-1–6 pick a choice · Enter submits / continues · Ctrl+Enter checks a recall answer ·
+1–6 pick a choice · Enter submits / continues · Ctrl+Enter checks a recall answer
+or runs a coding exercise's tests · Ctrl+Shift+Enter submits the code ·
 1–4 rate it (Again/Hard/Good/Easy) · Alt+1–7 flip a key point the checker got wrong ·
 Ctrl+R "I don't know" · Ctrl+H hint ·
 Ctrl+Shift+S skip · Ctrl+D flag · Esc ends the drill (after asking).
@@ -23,6 +25,7 @@ from desktop_quiz.gui.compose import (
     difficulty_name,
 )
 from desktop_quiz.gui.dialogs import ask
+from desktop_quiz.gui.exercise_panel import SUBMIT_KEYS, ExercisePanel
 from desktop_quiz.gui.key_points import FLIP_KEYS
 from desktop_quiz.gui.qt import (
     QAction,
@@ -65,6 +68,7 @@ class SessionPage(QWidget):
     finished = Signal(object)  # the Session
     abandoned = Signal(object)  # the Session
     answered = Signal(str)  # question id, after the answer is recorded
+    moved = Signal()  # another question is shown, or one was answered or skipped
 
     def __init__(self, ctx: AppContext, env: RichEnv, parent: QWidget | None = None):
         super().__init__(parent)
@@ -72,7 +76,7 @@ class SessionPage(QWidget):
         self.env = env
         self.session: Session | None = None
         self.state = "idle"  # idle | asking | answered
-        self.panel: McqPanel | RecallPanel | None = None
+        self.panel: McqPanel | RecallPanel | ExercisePanel | None = None
         self._mcq: McqPanel | None = None  # kept and reloaded for every MCQ
         self.setAccessibleName("Question")
 
@@ -166,6 +170,7 @@ class SessionPage(QWidget):
         # Actions: shortcuts while focus is in this page; also listed in the menu.
         self.act_primary = make_action(self, "Submit / continue", ENTER_KEYS)
         self.act_check = make_action(self, "Check answer", CHECK_KEYS)
+        self.act_submit_code = make_action(self, "Submit code", SUBMIT_KEYS)
         self.act_dont_know = make_action(self, "I don't know", ["Ctrl+R"])
         self.act_hint = make_action(self, "Show hint", ["Ctrl+H"])
         self.act_skip = make_action(self, "Skip question", ["Ctrl+Shift+S"])
@@ -185,6 +190,7 @@ class SessionPage(QWidget):
             self.flip_actions.append(a)
         self.act_primary.triggered.connect(self.primary)
         self.act_check.triggered.connect(self.check)
+        self.act_submit_code.triggered.connect(self.submit_code)
         self.act_dont_know.triggered.connect(self.dont_know)
         self.act_hint.triggered.connect(self.hint)
         self.act_skip.triggered.connect(self.skip)
@@ -198,8 +204,8 @@ class SessionPage(QWidget):
 
     def menu_actions(self) -> list[QAction | None]:
         """What the main window lists in its Question menu (None = separator)."""
-        return [self.act_primary, self.act_check, self.act_dont_know, self.act_hint, None,
-                self.act_skip, self.act_flag, None, self.act_end]
+        return [self.act_primary, self.act_check, self.act_submit_code, self.act_dont_know,
+                self.act_hint, None, self.act_skip, self.act_flag, None, self.act_end]
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self, session: Session) -> None:
@@ -215,14 +221,9 @@ class SessionPage(QWidget):
         assert s is not None
         q = s.question
         topic = self.ctx.bank.topic(q.topic)
-        self.position.setText(f"Question {s.index + 1} / {s.total}")
-        self.position.setAccessibleName(f"Question {s.index + 1} of {s.total}")
-        # QProgressBar repaints itself synchronously on every change (~0.7 ms with
-        # the stylesheet); paused updates let it paint once, with the rest of the page.
-        self.bar.setUpdatesEnabled(False)
-        self.bar.setRange(0, s.total)
-        self.bar.setValue(s.index)
-        self.bar.setUpdatesEnabled(True)
+        self.position.setText(f"Question {s.position_text()}")
+        self.position.setAccessibleName(f"Question {s.number} of {s.total}")
+        self._update_bar()
         self.topic_chip.setText(topic.title if topic else q.topic)
         self.difficulty_chip.setText(difficulty_name(q.difficulty))
         self.kind_chip.setText(KIND_LABELS.get(q.kind, q.kind))
@@ -231,7 +232,7 @@ class SessionPage(QWidget):
         self.flag_button.blockSignals(False)
         self._sync_flag_text()
         self.prompt.set_bank_html(q.prompt_html)
-        if isinstance(self.panel, RecallPanel):
+        if isinstance(self.panel, RecallPanel | ExercisePanel):
             old = self.panel
             self.panel_holder.removeWidget(old)
             old.hide()
@@ -247,12 +248,19 @@ class SessionPage(QWidget):
         else:
             if self._mcq is not None:
                 self._mcq.hide()
-            self.panel = RecallPanel(self.env, q)
-            self.panel.suggestion_changed.connect(self._suggestion_changed)
+            if q.kind == "code" and q.exercise is not None:
+                from desktop_quiz.core.study.drafts import Drafts
+
+                self.panel = ExercisePanel(self.env, q, Drafts(self.ctx.data_dir))
+                self.panel.ran.connect(self._code_ran)
+            else:
+                self.panel = RecallPanel(self.env, q)
+                self.panel.suggestion_changed.connect(self._suggestion_changed)
         if self.panel_holder.indexOf(self.panel) < 0:
             self.panel_holder.addWidget(self.panel)
         self.panel.show()  # added to a visible page: show now, not on the next loop
         self.state = "asking"
+        self.moved.emit()
         self.status.setText("")
         self._update_actions()
         self.scroll_area.verticalScrollBar().setValue(0)
@@ -261,16 +269,33 @@ class SessionPage(QWidget):
         else:
             self.panel.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _update_bar(self) -> None:
+        """Answered or skipped questions: full once the last one is answered."""
+        s = self.session
+        if s is None:
+            return
+        # QProgressBar repaints itself synchronously on every change (~0.7 ms with
+        # the stylesheet); paused updates let it paint once, with the rest of the page.
+        self.bar.setUpdatesEnabled(False)
+        self.bar.setRange(0, max(1, s.total))
+        self.bar.setValue(s.done)
+        self.bar.setUpdatesEnabled(True)
+
     def _update_actions(self) -> None:
         p = self.panel
         asking = self.state == "asking"
         answered = self.state == "answered"
         mcq = isinstance(p, McqPanel)
+        code = isinstance(p, ExercisePanel)
         recall = isinstance(p, RecallPanel)
+        rated = recall or code  # the learner confirms a suggested rating
         can_submit = asking and mcq and bool(p.chosen()) if isinstance(p, McqPanel) else False
         self.act_primary.setEnabled(can_submit or answered)
-        self.primary_button.setEnabled(can_submit or answered or (asking and recall))
-        if asking and recall:
+        self.primary_button.setEnabled(can_submit or answered or (asking and (recall or code)))
+        if asking and code:
+            self.primary_button.setText(f"Submit code ({shortcut_text('Ctrl+Shift+Return')})")
+            self.primary_button.setAccessibleName("Submit code")
+        elif asking and recall:
             self.primary_button.setText(f"Check answer ({shortcut_text('Ctrl+Return')})")
             self.primary_button.setAccessibleName("Check answer")
         elif asking:
@@ -281,15 +306,16 @@ class SessionPage(QWidget):
             word = "Finish" if last else "Continue"
             self.primary_button.setText(f"{word} ({ENTER})")
             self.primary_button.setAccessibleName(word)
-        rating_now = answered and recall
+        rating_now = answered and rated
         self.rating_box.setVisible(rating_now)
         self.primary_button.setVisible(not rating_now)
         self.skip_button.setVisible(not rating_now)
-        self.act_check.setEnabled(asking and recall)
+        self.act_check.setEnabled(asking and (recall or code))
+        self.act_submit_code.setEnabled(asking and code)
         self.act_dont_know.setEnabled(asking and recall)
         self.dont_know_button.setVisible(recall and asking)
         self.dont_know_button.setEnabled(asking and recall)
-        self.act_hint.setEnabled(asking and recall and bool(p and p.question.hint_html))
+        self.act_hint.setEnabled(asking and (recall or code) and bool(p and p.question.hint_html))
         self.act_skip.setEnabled(asking)
         self.skip_button.setEnabled(asking)
         self.act_flag.setEnabled(self.state != "idle")
@@ -303,7 +329,7 @@ class SessionPage(QWidget):
             if mcq and asking:
                 a.setEnabled(n <= len(p.question.choices) if p else False)
             else:
-                a.setEnabled(recall and answered and n <= 4)
+                a.setEnabled(rated and answered and n <= 4)
 
     # -- what the learner does -------------------------------------------------------
     def primary(self) -> None:
@@ -312,7 +338,9 @@ class SessionPage(QWidget):
             self.submit()
         elif self.state == "asking" and isinstance(p, RecallPanel):
             self.check()
-        elif self.state == "answered" and isinstance(p, RecallPanel):
+        elif self.state == "asking" and isinstance(p, ExercisePanel):
+            self.submit_code()
+        elif self.state == "answered" and isinstance(p, RecallPanel | ExercisePanel):
             self.rate(self.selected_rating())
         elif self.state == "answered":
             self.advance()
@@ -334,11 +362,52 @@ class SessionPage(QWidget):
 
     def check(self) -> None:
         p = self.panel
+        if self.state == "asking" and isinstance(p, ExercisePanel):
+            p.run_tests()
+            return
         if self.state != "asking" or not isinstance(p, RecallPanel) or self.session is None:
+            return
+        if not p.editor.toPlainText().strip():
+            # Nothing written: the learner does not know it (never grade the placeholder).
+            self.dont_know()
             return
         result = self.session.check_recall(p.editor.toPlainText())
         self._recorded()
         self._show_recall(p, result, gave_up=False)
+
+    # -- coding exercises ----------------------------------------------------------------
+    def submit_code(self) -> None:
+        """Ctrl+Shift+Enter: submit the code, running the tests first if it changed."""
+        p = self.panel
+        if self.state != "asking" or not isinstance(p, ExercisePanel) or self.session is None:
+            return
+        if p.running:
+            p.submit_after_run = True
+            return
+        if not p.result_is_current():
+            p.submit_after_run = True
+            p.run_tests()
+            self.status.setText("Running the tests, then submitting…")
+            return
+        self._record_code(p)
+
+    def _code_ran(self, _result: object) -> None:
+        p = self.panel
+        if isinstance(p, ExercisePanel) and p.submit_after_run and self.state == "asking":
+            p.submit_after_run = False
+            self._record_code(p)
+
+    def _record_code(self, p: ExercisePanel) -> None:
+        assert self.session is not None
+        suggested = self.session.answer_code(p.code(), p.last_result)  # recorded first
+        self._recorded()
+        self.state = "answered"
+        self.status.setText("")
+        p.show_review(suggested)
+        self.rating_buttons[suggested].setChecked(True)
+        self._update_actions()
+        self.rating_buttons[suggested].setFocus(Qt.FocusReason.OtherFocusReason)
+        QTimer.singleShot(0, lambda: self._scroll_to(p.banner))
 
     def dont_know(self) -> None:
         p = self.panel
@@ -383,12 +452,13 @@ class SessionPage(QWidget):
         return max(1, self.rating_group.checkedId())
 
     def hint(self) -> None:
-        if isinstance(self.panel, RecallPanel):
+        if isinstance(self.panel, RecallPanel | ExercisePanel):
             self.panel.show_hint()
 
     def rate(self, rating: int) -> None:
         p = self.panel
-        if self.state != "answered" or not isinstance(p, RecallPanel) or self.session is None:
+        if (self.state != "answered" or not isinstance(p, RecallPanel | ExercisePanel)
+                or self.session is None):
             return
         self.rating_buttons[rating].setChecked(True)
         if rating != self.session.outcome.rating:
@@ -399,7 +469,7 @@ class SessionPage(QWidget):
     def _digit(self, n: int) -> None:
         if isinstance(self.panel, McqPanel) and self.state == "asking":
             self.panel.press(n - 1)
-        elif isinstance(self.panel, RecallPanel) and self.state == "answered":
+        elif isinstance(self.panel, RecallPanel | ExercisePanel) and self.state == "answered":
             self.rate(n)
 
     def skip(self) -> None:
@@ -432,6 +502,8 @@ class SessionPage(QWidget):
                    f"{self.session.outcome.unsaved[:1].upper()}"
                    f"{self.session.outcome.unsaved[1:]}.", error=True)
         self.ctx.hooks.progress_changed.fire()
+        self._update_bar()
+        self.moved.emit()
         self.answered.emit(self.session.outcome.question_id)
 
     def _flag_toggled(self, on: bool) -> None:
@@ -471,9 +543,9 @@ class SessionPage(QWidget):
     def focus_content(self) -> None:
         if isinstance(self.panel, McqPanel) and self.state == "asking":
             self.panel.focus_first()
-        elif isinstance(self.panel, RecallPanel) and self.state == "asking":
+        elif isinstance(self.panel, RecallPanel | ExercisePanel) and self.state == "asking":
             self.panel.editor.setFocus()
-        elif isinstance(self.panel, RecallPanel) and self.state == "answered":
+        elif isinstance(self.panel, RecallPanel | ExercisePanel) and self.state == "answered":
             self.rating_buttons[self.selected_rating()].setFocus()
         else:
             self.primary_button.setFocus()

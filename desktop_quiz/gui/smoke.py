@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from desktop_quiz.core.study.session import DrillSpec
+from desktop_quiz.gui.exercise_panel import ExercisePanel
 from desktop_quiz.gui.qt import QObject, QPoint, Qt, QTimer, QWidget, Signal, qtest
 from desktop_quiz.gui.question_panels import McqPanel, RecallPanel
 
@@ -76,11 +77,17 @@ class SmokeDriver(QObject):
                 self._answer_mcq(page, panel)
             elif isinstance(panel, RecallPanel):
                 self._answer_recall(page, panel)
+            elif isinstance(panel, ExercisePanel):
+                self._answer_code(page, panel)
+                return  # continues when the tests have run
             else:
                 raise RuntimeError("no question is shown")
         except RuntimeError as exc:
             self.fail(f"question {qid}: {exc}")
             return
+        self._answered(qid)
+
+    def _answered(self, qid: str) -> None:
         self.answered += 1
         print(f"answered {self.answered} {qid}", flush=True)
         if self.answered >= self.count:
@@ -97,6 +104,29 @@ class SmokeDriver(QObject):
         if not panel.banner.isVisible():
             raise RuntimeError("no feedback after submitting")
         click(page.primary_button)  # Continue / Finish
+
+    def _answer_code(self, page: Any, panel: ExercisePanel) -> None:
+        """Type the reference solution, submit (the tests run first), accept the rating."""
+        ex = panel.question.exercise
+        panel.editor.setPlainText(ex.solution if ex else "")
+        click(page.primary_button)  # Submit code: runs the tests, then records
+        waited = [0]
+
+        def poll() -> None:
+            if page.state == "answered":
+                if not panel.solution_box.isVisible():
+                    self.fail(f"question {panel.question.id}: no review after submitting")
+                    return
+                click(page.rating_buttons[page.selected_rating()])
+                self._answered(panel.question.id)
+                return
+            waited[0] += 1
+            if waited[0] > 600:  # 30 s
+                self.fail(f"question {panel.question.id}: the tests never finished")
+                return
+            QTimer.singleShot(50, poll)
+
+        QTimer.singleShot(50, poll)
 
     def _answer_recall(self, page: Any, panel: RecallPanel) -> None:
         panel.editor.setFocus()

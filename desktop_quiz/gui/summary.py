@@ -164,8 +164,8 @@ class SummaryPage(QWidget):
         if outcome is not None:
             if outcome.mcq is not None:
                 chosen = frozenset(c.index for c in outcome.mcq.choices if c.chosen)
-            if q.kind == "recall":
-                response = outcome.response
+            if q.kind in ("recall", "code"):
+                response = outcome.response  # the typed answer, or the submitted code
                 recall = outcome.recall
         html = question_html(q, topic.title if topic else q.topic, theme.current(),
                              flagged=qid in self.ctx.progress.flagged_ids(), response=response,

@@ -98,6 +98,23 @@ def palette(t: Theme) -> QPalette:
     return p
 
 
+def indicator_outline(t: Theme) -> QColor:
+    """The border of check boxes and radio buttons: at least 3:1 against the window."""
+    return QColor("#8e96a6" if t.dark else "#666d7a")
+
+
+def indicator_palette(t: Theme) -> QPalette:
+    """Fusion draws an indicator's border as the Window colour darkened by 140%; on
+    the dark window that border was nearly black, so check boxes and radio buttons
+    get a Window colour whose darkened shade is :func:`indicator_outline`."""
+    p = palette(t)
+    outline = indicator_outline(t)
+    window = QColor.fromHsv(outline.hsvHue(), outline.hsvSaturation(),
+                            min(255, round(outline.value() * 1.4)))
+    p.setColor(QPalette.ColorRole.Window, window)
+    return p
+
+
 def stylesheet(t: Theme) -> str:
     return f"""
 QWidget#sidebar {{ background: {t.sidebar}; }}
@@ -130,7 +147,7 @@ QFrame[role="card"] {{ background: {t.base}; border: 1px solid {t.border};
     border-radius: 10px; }}
 QFrame[role="card"] QLabel {{ background: transparent; }}
 QFrame#choiceRow {{ background: {t.base}; border: 1px solid {t.border}; border-radius: 8px; }}
-QFrame#choiceRow:hover {{ border-color: {t.accent}; }}
+QFrame#choiceRow:hover {{ background: {t.alt_base}; }}
 QFrame#choiceRow[selected="true"] {{ background: {t.accent_soft}; border-color: {t.accent}; }}
 QFrame#choiceRow[focused="true"] {{ border: 2px solid {t.accent}; }}
 QFrame#choiceRow[state="correct"] {{ background: {t.ok_bg}; border: 2px solid {t.ok}; }}
@@ -169,6 +186,7 @@ QProgressBar {{ border: 1px solid {t.border}; border-radius: 4px; background: {t
     text-align: center; color: {t.text}; max-height: 10px; }}
 QProgressBar::chunk {{ background: {t.accent}; border-radius: 3px; }}
 QProgressBar[role="busy"] {{ max-height: 14px; }}
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QToolTip {{ color: {t.text}; background: {t.base}; border: 1px solid {t.border}; }}
 """
 
@@ -180,6 +198,8 @@ def apply(app: QApplication, setting: str) -> Theme:
     if style is not None and app.style().name().lower() != "fusion":
         app.setStyle(style)
     app.setPalette(palette(t))
+    for cls in ("QCheckBox", "QRadioButton"):
+        app.setPalette(indicator_palette(t), cls)  # type: ignore[arg-type]
     app.setStyleSheet(stylesheet(t))
     app.setProperty("dq_theme", t.name)
     return t

@@ -167,10 +167,10 @@ def test_cli_build_check_stats_and_dump(fixture_source: Path, tmp_path: Path) ->
     stats = json.loads(run_cli("bank", "stats", "--json", "--bank", str(out)).stdout)
     assert stats == {
         "questions": 4,
-        "by_kind": {"mcq": 2, "recall": 2},
+        "by_kind": {"mcq": 2, "recall": 2, "code": 0},
         "by_difficulty": {"1": 1, "2": 2, "3": 1},
-        "by_topic": {"alpha": {"mcq": 1, "recall": 1, "total": 2},
-                     "beta": {"mcq": 1, "recall": 1, "total": 2}},
+        "by_topic": {"alpha": {"mcq": 1, "recall": 1, "code": 0, "total": 2},
+                     "beta": {"mcq": 1, "recall": 1, "code": 0, "total": 2}},
     }
     table = run_cli("bank", "stats", "--bank", str(out)).stdout
     titles = [line.split("  ")[0] for line in table.splitlines()[1:3]]

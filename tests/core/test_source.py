@@ -144,11 +144,16 @@ def test_empty_section(fixture_source: Path) -> None:
 
 
 def test_missing_and_unknown_sections(fixture_source: Path) -> None:
-    text = MCQ.replace("## Answer\n\nRight.\n", "## Solution\n\nRight.\n")
+    text = MCQ.replace("## Answer\n\nRight.\n", "## Explanation\n\nRight.\n")
     path = write(fixture_source, "alpha/unknown-section.md", text)
     problems = [p for p in problems_for(fixture_source) if p.startswith(str(path))]
-    assert any(p.startswith(f"{path}:20: unknown section '## Solution'") for p in problems)
+    assert any(p.startswith(f"{path}:20: unknown section '## Explanation'") for p in problems)
     assert any("missing section '## Answer'" in p for p in problems)
+    # A coding exercise's section in an mcq.
+    text = MCQ.replace("## Answer\n\nRight.\n", "## Solution\n\nRight.\n\n## Answer\n\nRight.\n")
+    path = write(fixture_source, "alpha/unknown-section.md", text)
+    problems = [p for p in problems_for(fixture_source) if p.startswith(str(path))]
+    assert any(p.startswith(f"{path}:20: section '## Solution' is not for mcq") for p in problems)
 
 
 def test_mcq_with_key_points_section_is_rejected(fixture_source: Path) -> None:
@@ -195,15 +200,19 @@ def _readme_examples() -> list[str]:
 
 
 def test_readme_examples_are_valid_questions(tmp_path: Path) -> None:
-    """The two complete examples in questions/README.md must themselves validate."""
+    """The complete examples in questions/README.md must themselves validate (the
+    coding exercise's Solution passes its tests and its Starter fails them)."""
+    from desktop_quiz.core.study.runner import ExerciseCheck, check_exercises
+
     examples = _readme_examples()
-    assert len(examples) == 2
+    assert len(examples) == 3
     source = tmp_path / "q"
     write(source, "topics.yaml", "topics:\n  - {slug: demo, title: Demo, group: G}\n")
     for i, text in enumerate(examples):
         write(source, f"demo/example-{i}.md", text)
-    compiled = compile_source(source)
-    assert {q.kind for q in compiled.questions} == {"mcq", "recall"}
+    compiled = compile_source(source, check_code=lambda items: check_exercises(
+        [ExerciseCheck(*i) for i in items]))
+    assert {q.kind for q in compiled.questions} == {"mcq", "recall", "code"}
 
 
 def test_real_question_folder_parses() -> None:

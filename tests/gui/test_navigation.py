@@ -107,7 +107,11 @@ def test_geometry_is_remembered(app, ctx, qtbot):
 def test_progress_page_is_loaded_on_first_show(window, qtbot):
     assert window.progress.view is None
     window.show_page("progress")
-    assert window.progress.view is not None and window.progress.view.isVisible()
+    # At once: a placeholder that says the charts are coming (issue 15: ~1.6 s of nothing).
+    assert window.progress.placeholder is not None and window.progress.placeholder.isVisible()
+    qtbot.waitUntil(lambda: window.progress.view is not None)
+    assert window.progress.view.isVisible()
+    assert window.progress.placeholder is None
 
 
 def test_shortcut_help_dialog(window, qtbot):

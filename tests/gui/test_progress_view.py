@@ -12,6 +12,7 @@ from desktop_quiz.core.progress import engine
 from desktop_quiz.core.progress.demo import fill_demo
 from desktop_quiz.core.progress.storage import Answer, parse_time, utcnow
 from desktop_quiz.gui import theme
+from desktop_quiz.gui.progress_view import by_shown_mastery
 from desktop_quiz.gui.qt import QApplication, QColor, QImage
 from tests.conftest import ROOT
 from tests.gui.conftest import click
@@ -66,8 +67,10 @@ def test_demo_history_shows_the_weak_topics_first(view, study_ctx, qtbot):
     assert set(labels[:2]) == {"Graphs topic", "Sorting topic"}
     widths = [round(p.get_width(), 6) for p in ax.patches]
     assert len(widths) == 5
-    ranked = engine.topic_mastery(study_ctx)  # a moment later: a little more forgotten
+    # A moment later: a little more forgotten.
+    ranked = by_shown_mastery(engine.topic_mastery(study_ctx))
     assert widths == pytest.approx([m.mastery * 100 for m in ranked], abs=0.1)
+    assert widths == sorted(widths)  # sorted by what the bar shows (issue 15)
     # The weakest (the drill's targets) are in the theme's "weak" colour, others in the accent.
     colours = [hex_of(p.get_facecolor()[:3]) for p in ax.patches]
     targets = {m.topic for m in v.weakest}
@@ -219,3 +222,65 @@ def test_the_topic_check_boxes_never_widen_the_page(app, gui_bank, data_dir, qtb
             assert max(b.geometry().right() for b in boxes) <= v.toggles.width(), width
     finally:
         ctx.close()
+
+
+def test_the_mouse_wheel_over_a_chart_scrolls_the_page(view, study_ctx, qtbot):
+    """Issue 15: the charts cover most of the page; a wheel over them moved it 0 px."""
+    from desktop_quiz.gui.qt import QPoint, qtest
+
+    fill_demo(study_ctx, days=30, seed=3)
+    v = view()
+    v.resize(1280, 600)
+    qtbot.wait(20)
+    bar = v.scroller.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(0)
+    viewport = v.scroller.viewport()
+    spots = [viewport.mapTo(v.window(), QPoint(viewport.width() // 2, y))
+             for y in range(10, viewport.height(), 10)]
+    # The pointer rests on a chart (the charts cover most of the page).
+    at = next(p for p in spots if type(v.window().childAt(p)).__name__ == "LazyCanvas")
+    for _ in range(3):  # through the window system, as a real mouse's notches arrive
+        qtest().wheelEvent(v.window().windowHandle(), at, QPoint(0, -120))
+        QApplication.processEvents()
+    assert bar.value() > 0
+
+
+def test_the_heatmap_is_colour_blind_safe_and_its_scale_is_not_clipped(view, study_ctx):
+    fill_demo(study_ctx, days=30, seed=3)
+    v = view()
+    chart = v.heat_chart
+    chart.draw_now()
+    images = [im for ax in chart.figure.axes for im in ax.images]
+    assert images and all(im.get_cmap().name.startswith("cividis") for im in images)
+    renderer = chart.canvas.get_renderer()
+    width = chart.figure.bbox.width
+    labels = [t for t in chart.cax.get_yticklabels() if t.get_text()]
+    assert any("100" in t.get_text() for t in labels)
+    for t in labels:
+        assert t.get_window_extent(renderer).x1 <= width, t.get_text()
+
+
+def test_weak_topics_sort_by_the_bar_and_equal_bars_share_a_colour(view, study_ctx):
+    """Issue 15: ranked by the top of the 90% range, a 77% bar was red and a 73% blue,
+    and two equal 33% bars had different colours."""
+    from desktop_quiz.core.progress.mastery import TopicMastery
+
+    def tm(topic: str, value: float, high: float, attempts: int = 5) -> TopicMastery:
+        return TopicMastery(topic, value, value - 0.1, high, attempts, 3, 10, 0)
+
+    core_order = [tm("a", 0.33, 0.50), tm("b", 0.77, 0.80), tm("c", 0.20, 0.85),
+                  tm("d", 0.73, 0.95), tm("e", 0.40, 0.96), tm("f", 0.33, 0.97),
+                  tm("g", 0.90, 0.98), tm("h", 0.0, 1.0, attempts=0)]
+    rows = by_shown_mastery(core_order)
+    assert [m.topic for m in rows] == ["c", "a", "f", "e", "d", "b", "g", "h"]
+    v = view()
+    v.mastery = rows
+    assert [m.topic for m in v.weakest] == ["c", "a", "f", "e", "d"]
+    core_order[3] = tm("d", 0.33, 0.95)  # a tie with the fifth joins the weak ones
+    v.mastery = by_shown_mastery(core_order)
+    assert {m.topic for m in v.weakest} == {"a", "c", "d", "e", "f"}
+    core_order[1] = tm("b", 0.40, 0.80)
+    v.mastery = by_shown_mastery(core_order)
+    assert len(v.weakest) == 6 and {"b", "e"} <= {m.topic for m in v.weakest}
+    assert "lowest" in v.now_chart.caption.text()  # the rule is stated on the chart

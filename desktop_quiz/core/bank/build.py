@@ -17,6 +17,7 @@ import os
 import sqlite3
 import tempfile
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +30,14 @@ from desktop_quiz.core.bank.source import Problem, SourceError, parse_folder, so
 
 BANK_SCHEMA_VERSION = 1
 # Bump whenever rendering or the schema changes, so existing banks count as stale.
-BUILDER_VERSION = "6"
+BUILDER_VERSION = "8"
+
+# Runs every exercise's Solution and Starter against its Tests. The builder is given
+# one (the CLI passes ``core.study.runner.check_exercises``): the bank never imports the
+# study package. Arguments: [(id, starter, tests, solution, test names)]; returns
+# problem messages per id, e.g. {"ex-softmax": ["the Solution fails test_shape: …"]}.
+CodeChecker = Callable[[Sequence[tuple[str, str, str, str, tuple[str, ...]]]],
+                       dict[str, list[str]]]
 
 
 @dataclass
@@ -40,19 +48,40 @@ class CompiledBank:
     source_hash: str
 
 
-def compile_source(source: Path, previous: Path | None = None) -> CompiledBank:
+def compile_source(source: Path, previous: Path | None = None,
+                   check_code: CodeChecker | None = None) -> CompiledBank:
     """Parse, validate and render every question. Raises SourceError listing all problems.
 
     ``previous`` is an earlier bank: formulas it rendered with this builder version
-    are reused, so rebuilding after an edit renders only new formulas.
+    are reused, so rebuilding after an edit renders only new formulas. ``check_code``
+    runs the coding exercises (``bank check`` and ``bank build`` pass one; the app's
+    automatic rebuild in a source checkout does not).
     """
     topics, questions, problems = parse_folder(source)
     preloaded = read_formulas(previous) if previous is not None else []
     renderer, rendered, math_problems = render_all(questions, source, preloaded)
     problems.extend(math_problems)
+    if check_code is not None:
+        # After rendering, not beside it: rendering forks worker processes, and a
+        # fork must not happen while another thread drives subprocesses.
+        problems.extend(code_problems(questions, check_code))
     if problems:
         raise SourceError(problems)
     return CompiledBank(topics, rendered, renderer, current_source_hash(source))
+
+
+def code_problems(questions: Sequence[Question], check_code: CodeChecker) -> list[Problem]:
+    """Run each exercise's Solution (must pass) and Starter (must fail), as path:line."""
+    exercises = [q for q in questions if q.exercise is not None]
+    found = check_code([(q.id, q.exercise.starter, q.exercise.tests, q.exercise.solution,
+                         tuple(t.name for t in q.exercise.test_cases))
+                        for q in exercises if q.exercise is not None])
+    out: list[Problem] = []
+    for q in exercises:
+        for message in found.get(q.id, []):
+            section = "starter" if "Starter" in message else "solution"
+            out.append(Problem(q.source_path, q.lines.get(section, 1), message))
+    return out
 
 
 # Questions per task: large enough to amortise a task, small enough to balance cores.
@@ -125,7 +154,8 @@ def _render_here(chunks: list[list[Question]], source: Path, preloaded: list[For
 
 
 def _texts(q: Question) -> list[str]:
-    return [q.prompt, q.answer, q.hint, q.references,
+    hints = q.exercise.hints if q.exercise else ()
+    return [q.prompt, q.answer, q.hint, q.references, *hints,
             *(t for c in q.choices for t in (c.text, c.explanation))]
 
 
@@ -178,15 +208,28 @@ def _render_question(
         )
         for c in q.choices
     )
+    points = tuple(replace(k, text_html=inline_html(html(k.text, "key points")))
+                   for k in q.key_points)
     out = replace(
         q,
+        key_points=points,
         prompt_html=html(q.prompt, "prompt"),
         answer_html=html(q.answer, "answer"),
         hint_html=html(q.hint, "hint"),
         references_html=html(q.references, "references"),
         choices=choices,
+        exercise=(replace(q.exercise, hints_html=tuple(html(h, "hint") for h in q.exercise.hints))
+                  if q.exercise else None),
     )
     return (None if problems else out), problems
+
+
+def inline_html(fragment: str) -> str:
+    """One rendered paragraph without its ``<p>`` (a key point shown inside a line)."""
+    s = fragment.strip()
+    if s.startswith("<p>") and s.endswith("</p>") and s.count("<p>") == 1:
+        return s[3:-4]
+    return s
 
 
 def _line_of(q: Question, tex: str, section: str) -> int:
@@ -203,14 +246,15 @@ def _line_of(q: Question, tex: str, section: str) -> int:
     return start
 
 
-def build_bank(source: Path, out: Path, previous: Path | None = None) -> CompiledBank:
+def build_bank(source: Path, out: Path, previous: Path | None = None,
+               check_code: CodeChecker | None = None) -> CompiledBank:
     """Validate ``source`` and atomically write the bank to ``out``.
 
     Formulas already rendered in ``previous`` (default: the existing ``out``) are reused.
     """
     if previous is None and out.is_file():
         previous = out
-    compiled = compile_source(source, previous=previous)
+    compiled = compile_source(source, previous=previous, check_code=check_code)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
     os.close(fd)
@@ -271,13 +315,23 @@ def _write(compiled: CompiledBank, path: Path) -> None:
         (
             {"question_id": q.id, "position": i, "text": k.text,
              "alternatives": json.dumps(list(k.alternatives)),
-             "reject": json.dumps(list(k.reject))}
+             "reject": json.dumps(list(k.reject)), "text_html": k.text_html}
             for q in compiled.questions
             for i, k in enumerate(q.key_points)
         ),
     )
     db.table("question_tags").insert_all(
         ({"question_id": q.id, "tag": t} for q in compiled.questions for t in q.tags),
+    )
+    db.table("exercises").insert_all(
+        (
+            {"question_id": q.id, "starter": q.exercise.starter, "tests": q.exercise.tests,
+             "solution": q.exercise.solution,
+             "test_cases": json.dumps([[t.name, t.doc] for t in q.exercise.test_cases]),
+             "hints": json.dumps(list(q.exercise.hints)),
+             "hints_html": json.dumps(list(q.exercise.hints_html))}
+            for q in compiled.questions if q.exercise is not None
+        ),
     )
     db.table("math").insert_all(
         (
@@ -302,9 +356,11 @@ CHILD_TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
                  "explanation": str, "text_html": str, "explanation_html": str},
                 ("question_id", "position")),
     "key_points": ({"question_id": str, "position": int, "text": str, "alternatives": str,
-                    "reject": str},
+                    "reject": str, "text_html": str},
                    ("question_id", "position")),
     "question_tags": ({"question_id": str, "tag": str}, ("question_id", "tag")),
+    "exercises": ({"question_id": str, "starter": str, "tests": str, "solution": str,
+                   "test_cases": str, "hints": str, "hints_html": str}, "question_id"),
     "math": ({"hash": str, "tex": str, "display": int, "svg": bytes, "width": int,
               "height": int}, "hash"),
 }
@@ -318,7 +374,8 @@ def _create_tables(db: object) -> None:
 
 def _question_row(position: int, q: Question) -> dict[str, object]:
     extra = " ".join(
-        [*(c.text for c in q.choices), *(k.text for k in q.key_points), *q.tags, q.hint]
+        [*(c.text for c in q.choices), *(k.text for k in q.key_points), *q.tags, q.hint,
+         *((t.name.replace("_", " ") for t in q.exercise.test_cases) if q.exercise else ())]
     )
     return {
         "id": q.id, "topic": q.topic, "kind": q.kind, "difficulty": q.difficulty,
@@ -347,3 +404,4 @@ def read_meta(bank: Path) -> dict[str, str]:
 def is_stale(source: Path, bank: Path) -> bool:
     """True when ``bank`` is missing or was built from other sources or another builder."""
     return read_meta(bank).get("source_hash") != current_source_hash(source)
+

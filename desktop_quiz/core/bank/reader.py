@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_quiz.core import paths
-from desktop_quiz.core.model import Choice, KeyPoint, Question, Topic
+from desktop_quiz.core.model import Choice, Exercise, KeyPoint, Question, TestCase, Topic
 
 
 class BankError(Exception):
@@ -99,11 +99,13 @@ class Bank:
         )
         points = tuple(
             KeyPoint(k["text"], tuple(json.loads(k["alternatives"])),
-                     tuple(json.loads(k["reject"])))
+                     tuple(json.loads(k["reject"])),
+                     k["text_html"])
             for k in self._db.execute(
                 "SELECT * FROM key_points WHERE question_id = ? ORDER BY position", (qid,))
         )
         return Question(
+            exercise=self.exercise(qid) if row["kind"] == "code" else None,
             id=row["id"], topic=row["topic"], kind=row["kind"], difficulty=row["difficulty"],
             tags=tuple(json.loads(row["tags"])), prompt=row["prompt"], answer=row["answer"],
             choices=choices, key_points=points, hint=row["hint"], references=row["refs"],
@@ -111,6 +113,20 @@ class Bank:
             hint_html=row["hint_html"], references_html=row["references_html"],
             source_path=row["source_path"],
         )
+
+    def exercise(self, qid: str) -> Exercise | None:
+        """The runnable parts of a coding exercise (None for other kinds or old banks)."""
+        try:
+            r = self._db.execute("SELECT * FROM exercises WHERE question_id = ?",
+                                 (qid,)).fetchone()
+        except sqlite3.OperationalError:  # a bank built before exercises existed
+            return None
+        if r is None:
+            return None
+        return Exercise(
+            starter=r["starter"], tests=r["tests"], solution=r["solution"],
+            test_cases=tuple(TestCase(n, d) for n, d in json.loads(r["test_cases"])),
+            hints=tuple(json.loads(r["hints"])), hints_html=tuple(json.loads(r["hints_html"])))
 
     def has(self, qid: str) -> bool:
         row = self._db.execute("SELECT 1 FROM questions WHERE id = ?", (qid,)).fetchone()

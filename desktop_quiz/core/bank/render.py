@@ -104,7 +104,7 @@ class Renderer:
             return ""
         md = self._markdown()
         md.reset()
-        raw = md.convert(isolate_display_math(text))
+        raw = md.convert(isolate_display_math(normalize_list_indent(text)))
         raw = _HIGHLIGHT_RE.sub(
             f'<pre style="background-color: {CODE_BACKGROUND}; color: {CODE_FOREGROUND};">',
             raw,
@@ -274,11 +274,57 @@ def isolate_display_math(text: str) -> str:
     return "\n".join(out)
 
 
+_ITEM_RE = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +)\S")
+
+
+def normalize_list_indent(text: str) -> str:
+    """Nested lists indented by 2–3 spaces, as most editors write them, re-indented to
+    the 4 spaces python-markdown needs (it otherwise runs them into the parent item).
+
+    Each list item's nesting level comes from its indent relative to the items above
+    it; its lines (continuations, fenced code) move with it. Text without a nested
+    item indented by fewer than 4 spaces per level is returned unchanged.
+    """
+    lines = text.split("\n")
+    if not any((m := _ITEM_RE.match(line)) and len(m.group(1)) in (1, 2, 3) for line in lines):
+        return text
+    out: list[str] = []
+    stack: list[int] = []  # marker indents of the open items, outermost first
+    shift = 0  # what the current item's lines move by
+    fence = ""
+    for line in lines:
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip(" "))
+        if fence:
+            fence = "" if stripped.startswith(fence * 3) else fence
+            out.append(" " * max(0, indent + shift) + line[indent:] if stripped else line)
+            continue
+        m = _ITEM_RE.match(line)
+        if m:
+            while stack and stack[-1] > indent:
+                stack.pop()
+            if not stack or stack[-1] < indent:
+                stack.append(indent)
+            level = len(stack) - 1
+            shift = 4 * level - indent
+            out.append(" " * (4 * level) + line[indent:])
+        elif not stripped:
+            out.append(line)
+        elif indent == 0:
+            stack, shift = [], 0
+            out.append(line)
+        else:
+            out.append(" " * max(0, indent + shift) + line[indent:] if stack else line)
+        if (f := _FENCE_LINE_RE.match(line)) and not m:
+            fence = f.group(1)[0]
+    return "\n".join(out)
+
+
 def find_math(text: str, md: markdown.Markdown | None = None) -> list[tuple[str, bool]]:
     """The formulas in Markdown ``text`` as ``(tex, is_display)``, via the real parser."""
     md = md or Renderer()._markdown()
     md.reset()
-    raw = md.convert(isolate_display_math(text))
+    raw = md.convert(isolate_display_math(normalize_list_indent(text)))
     return [
         (html.unescape(m.group("display") or m.group("inline") or "").strip(),
          m.group("display") is not None)

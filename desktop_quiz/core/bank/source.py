@@ -18,6 +18,7 @@ from desktop_quiz.core.model import (
     ID_RE,
     KINDS,
     Choice,
+    Exercise,
     KeyPoint,
     Question,
     Topic,
@@ -31,9 +32,13 @@ KEYPOINT_RE = re.compile(r"^- (.*)$")
 ACCEPT_RE = re.compile(r"^\s{2,}accept:\s*(.*)$", re.IGNORECASE)
 REJECT_RE = re.compile(r"^\s{2,}reject:\s*(.*)$", re.IGNORECASE)
 
-SECTIONS = ("prompt", "choices", "key points", "hint", "answer", "references")
-REQUIRED = {"mcq": ("prompt", "choices", "answer"), "recall": ("prompt", "key points", "answer")}
-FORBIDDEN = {"mcq": ("key points",), "recall": ("choices",)}
+SECTIONS = ("prompt", "choices", "key points", "starter", "tests", "solution", "hint", "answer",
+            "references")
+CODE_SECTIONS = ("starter", "tests", "solution")
+REQUIRED = {"mcq": ("prompt", "choices", "answer"), "recall": ("prompt", "key points", "answer"),
+            "code": ("prompt", *CODE_SECTIONS, "answer")}
+FORBIDDEN = {"mcq": ("key points", *CODE_SECTIONS), "recall": ("choices", *CODE_SECTIONS),
+             "code": ("choices", "key points")}
 FRONT_KEYS = {"kind", "difficulty", "tags"}
 MCQ_CHOICES = (3, 6)
 RECALL_POINTS = (3, 7)
@@ -224,6 +229,11 @@ def parse_file(path: Path, known_topics: Iterable[str]) -> tuple[Question | None
         choices = _choices(sections["choices"], problem)
     if kind == "recall" and "key points" in sections:
         key_points = _key_points(sections["key points"], problem)
+    exercise: Exercise | None = None
+    if kind == "code" and all(name in sections for name in CODE_SECTIONS):
+        from desktop_quiz.core.bank.code_source import parse_exercise
+
+        exercise = parse_exercise(sections, problem)
 
     if problems:
         return None, problems
@@ -242,6 +252,7 @@ def parse_file(path: Path, known_topics: Iterable[str]) -> tuple[Question | None
             hint=sections["hint"].text() if "hint" in sections else "",
             references=sections["references"].text() if "references" in sections else "",
             source_path=rel,
+            exercise=exercise,
             lines=line_map,
         ),
         problems,

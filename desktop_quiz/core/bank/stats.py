@@ -16,14 +16,14 @@ def bank_stats(bank: Bank) -> dict[str, Any]:
     by_kind = dict.fromkeys(KINDS, 0)
     by_difficulty = {"1": 0, "2": 0, "3": 0}
     by_topic: dict[str, dict[str, int]] = {
-        t.slug: {"mcq": 0, "recall": 0, "total": 0} for t in bank.topics()
+        t.slug: {**dict.fromkeys(KINDS, 0), "total": 0} for t in bank.topics()
     }
     total = 0
     for topic, kind, difficulty, n in rows:
         total += n
         by_kind[kind] += n
         by_difficulty[str(difficulty)] += n
-        entry = by_topic.setdefault(topic, {"mcq": 0, "recall": 0, "total": 0})
+        entry = by_topic.setdefault(topic, {**dict.fromkeys(KINDS, 0), "total": 0})
         entry[kind] += n
         entry["total"] += n
     return {"questions": total, "by_kind": by_kind, "by_difficulty": by_difficulty,
@@ -74,5 +74,9 @@ def dump_questions(bank: Bank) -> list[dict[str, Any]]:
             "key_points": [{"text": k.text, "alternatives": list(k.alternatives)}
                            for k in q.key_points],
             "hint": q.hint, "references": q.references,
+            **({"exercise": {"starter": q.exercise.starter, "tests": q.exercise.tests,
+                             "solution": q.exercise.solution,
+                             "test_names": [t.name for t in q.exercise.test_cases]}}
+               if q.exercise else {}),
         })
     return out

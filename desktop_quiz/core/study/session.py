@@ -24,6 +24,7 @@ from desktop_quiz.core.study.grading import (
     grade_recall,
     mcq_rating,
 )
+from desktop_quiz.core.study.runner import RunResult, suggest_rating
 
 ORDERS = ("random", "unseen-first", "weak-first", "due-first")
 WEAK_HORIZON = timedelta(days=1)
@@ -89,6 +90,7 @@ class Outcome:
     response: str = ""
     recall: RecallResult | None = None
     mcq: McqResult | None = None
+    run: RunResult | None = None  # coding exercise: the tests' result at submission
     answered_at: datetime | None = None
     unsaved: str = ""  # why the answer is not in the database yet (kept in the pending file)
 
@@ -136,6 +138,20 @@ class Session:
     @property
     def finished(self) -> bool:
         return self.index >= self.total
+
+    @property
+    def number(self) -> int:
+        """The question shown, counted from 1 (the last one once finished)."""
+        return min(self.index + 1, self.total)
+
+    @property
+    def done(self) -> int:
+        """Questions answered or skipped: the progress bar's value."""
+        return sum(o.status != "pending" for o in self.outcomes)
+
+    def position_text(self) -> str:
+        """"2 / 20": the one counter every view of the session shows."""
+        return f"{self.number} / {self.total}"
 
     @property
     def question(self) -> Question:
@@ -210,6 +226,22 @@ class Session:
         self._record(o, self.elapsed_ms())
         return result
 
+    def answer_code(self, code: str, result: RunResult | None) -> int:
+        """Record a coding exercise: the learner's code is the response, the score the
+        share of tests passed; returns the suggested rating (the learner confirms it
+        with :meth:`rate`). ``result`` None means submitted without a run: all failed."""
+        self._unanswered()
+        o = self.outcome
+        total = result.total if result else len(self.question.exercise.test_cases
+                                                 if self.question.exercise else ())
+        passed = result.passed if result else 0
+        o.run, o.response = result, code
+        o.score = passed / total if total else 0.0
+        o.rating = suggest_rating(passed, total)
+        o.correct = bool(result and result.all_passed)
+        self._record(o, self.elapsed_ms())
+        return o.rating
+
     def give_up(self) -> RecallResult:
         """"I don't know": reveal the answer, recorded as Again."""
         self._unanswered()
@@ -240,7 +272,9 @@ class Session:
                 self.progress.amend_pending(o.question_id, o.answered_at, rating)
             else:
                 self.progress.amend_rating(o.answer_id, rating)
-            o.rating, o.correct = rating, rating > Rating.AGAIN
+            o.rating = rating
+            if o.kind != "code":  # a coding answer is correct when its tests passed
+                o.correct = rating > Rating.AGAIN
 
     def _record(self, o: Outcome, duration_ms: int) -> None:
         o.duration_ms = duration_ms
