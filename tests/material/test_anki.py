@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,7 @@ def _import(col_path: Path, apkg: Path) -> object:
     try:
         col.import_anki_package(ie.ImportAnkiPackageRequest(
             package_path=str(apkg),
-            options=ie.ImportAnkiPackageOptions(
-                update_notes=ie.ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS,
-                update_notetypes=ie.ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS,
-                with_scheduling=False)))
+            options=ie.ImportAnkiPackageOptions()))  # Anki's defaults: update if newer
         notes = {}
         for nid in col.find_notes(""):
             note = col.get_note(nid)
@@ -73,7 +71,9 @@ def test_apkg_imports_into_anki_and_reexport_updates(fixture_source: Path, tmp_p
              or "\\[" in " ".join(n[0].values())]
     assert mathy, "the fixture questions have formulas; they must reach Anki as MathJax"
 
-    # Change one question, export again: the note is updated, not duplicated.
+    # Change one question, export again (later, as a user would: Anki's default
+    # import updates a note when the incoming one is newer, to the second).
+    time.sleep(1.1)
     path = next(fixture_source.rglob("l1-vs-l2.md"))
     path.write_text(path.read_text().replace("## Prompt\n\n", "## Prompt\n\nEDITED "), "utf-8")
     build_bank(fixture_source, bank_file)
