@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     dsub.add_parser("backup", help="make a backup now")
     dr = dsub.add_parser("restore", help="restore a backup (default: the newest good one)")
     dr.add_argument("backup", nargs="?", type=Path)
+    from desktop_quiz.cli_material import add_parsers  # export, questions, data export/import
+
+    add_parsers(sub, dsub)
 
     g = sub.add_parser("grade", help="grade free-recall answers against their key points")
     g.add_argument("question_id", nargs="?", help="grade the answer on stdin for this question")
@@ -215,7 +218,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 # Commands that read or write the data folder.
-_DATA_COMMANDS = frozenset({"stats", "history", "demo", "data", "plan"})
+_DATA_COMMANDS = frozenset({"stats", "history", "demo", "data", "plan", "export",
+                            "questions"})
 
 
 def _writer_lock(what: str) -> Any:
@@ -336,6 +340,11 @@ def _data(args: argparse.Namespace) -> int:
     from desktop_quiz.core.progress import backup
 
     data_dir = _data_dir()
+    if args.data_command in ("export", "import"):
+        from desktop_quiz import cli_material
+
+        cli_material.bind(sys.modules[__name__])
+        return cli_material.data_archive(args)
     if args.data_command == "check":
         diagnosis = backup.diagnose(data_dir)
         if not diagnosis.ok:
@@ -698,7 +707,18 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _material(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from desktop_quiz import cli_material
+
+        cli_material.bind(sys.modules[__name__])
+        return int(getattr(cli_material, name)(args))
+
+    return run
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "bench": _bench, "grade": _grade, "exercise": _exercise,
     "data": _data, "screenshots": _screenshots, "stats": _stats, "history": _history,
-    "demo": _demo, "plan": _plan}
+    "demo": _demo, "plan": _plan, "export": _material("export"),
+    "questions": _material("questions")}

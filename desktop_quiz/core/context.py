@@ -25,6 +25,9 @@ class AppContext:
 
     @classmethod
     def open(cls, data_dir: Path, bank: Bank) -> AppContext:
+        from desktop_quiz.core.bank.userbank import with_own_questions
+
+        bank = with_own_questions(bank, Path(data_dir))  # the learner's own questions too
         settings = Settings(data_dir)
         progress = Progress(data_dir, Scheduling(settings["desired_retention"]))
         return cls(data_dir=data_dir, bank=bank, settings=settings, progress=progress)

@@ -91,6 +91,9 @@ class BrowsePage(QWidget):
         for w in (self.topic, self.kind, self.difficulty, self.tag):
             filters.addWidget(w, 1)
         filters.addWidget(self.flagged)
+        self.mine = QCheckBox("&Mine only")  # the learner's own questions (issue 16)
+        self.mine.setAccessibleName("Mine only")
+        filters.addWidget(self.mine)
         outer.addLayout(filters)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -129,6 +132,9 @@ class BrowsePage(QWidget):
         self.flag_button.setCheckable(True)
         row.addWidget(self.drill_button)
         row.addWidget(self.flag_button)
+        self.edit_button = button("&Edit…", accessible="Edit your question")
+        self.edit_button.setVisible(False)
+        row.addWidget(self.edit_button)
         row.addStretch(1)
         ll.addLayout(row)
         split.addWidget(left)
@@ -150,6 +156,8 @@ class BrowsePage(QWidget):
         for combo in (self.topic, self.kind, self.difficulty, self.tag):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.flagged.toggled.connect(lambda _on: self.refresh())
+        self.mine.toggled.connect(lambda _on: self.refresh())
+        self.edit_button.clicked.connect(self.edit_selected)
         self.results.itemSelectionChanged.connect(self._selection_changed)
         self.results.itemActivated.connect(lambda *_: self.preview.setFocus())
         self.drill_button.clicked.connect(self._drill)
@@ -162,6 +170,11 @@ class BrowsePage(QWidget):
         diff = int(self.difficulty.currentData() or 0)
         tag = self.tag.currentData()
         ids = tuple(sorted(self.ctx.progress.flagged_ids())) if self.flagged.isChecked() else None
+        if self.mine.isChecked():
+            from desktop_quiz.core.bank.userbank import is_own
+
+            own = [i for i in self.ctx.bank.all_ids() if is_own(i)]
+            ids = tuple(i for i in own if ids is None or i in ids)
         return Filter(topics=(topic,) if topic else (), kinds=(kind,) if kind else (),
                       difficulties=(diff,) if diff else (), tags=(tag,) if tag else (),
                       text=self.search.text(), ids=ids)
@@ -211,6 +224,15 @@ class BrowsePage(QWidget):
             self.results.setCurrentItem(items[0])
         self._selection_changed()
 
+    def edit_selected(self) -> None:
+        """Open the editor on the selected question when it is one of the learner's."""
+        from desktop_quiz.core.bank.userbank import is_own
+        from desktop_quiz.gui.question_editor import open_editor
+
+        ids = [i for i in self.selected_ids() if is_own(i)]
+        if ids and open_editor(self.ctx, self.env, ids[0], self):
+            self.refresh()
+
     def _any_filter(self) -> bool:
         f = self.current_filter()
         return bool(f.topics or f.kinds or f.difficulties or f.tags or f.ids is not None)
@@ -235,6 +257,7 @@ class BrowsePage(QWidget):
         qid = str(current.data(0, Qt.ItemDataRole.UserRole)) if current and (
             current.isSelected() or not sel) else (sel[0] if sel else "")
         self.flag_button.setEnabled(bool(qid))
+        self.edit_button.setVisible(qid.startswith("my-"))  # userbank.PREFIX
         if not qid:
             self.preview.set_bank_html(
                 "<p>Select a question to preview it with its answer.</p>" if listed else "")

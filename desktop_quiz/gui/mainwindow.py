@@ -12,7 +12,7 @@ from desktop_quiz.core.bank.reader import Filter
 from desktop_quiz.core.config import PLAN_OPTIONS
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.study.session import DrillSpec
-from desktop_quiz.gui import theme
+from desktop_quiz.gui import question_editor, theme
 from desktop_quiz.gui.dialogs import notify
 from desktop_quiz.gui.home import HomePage
 from desktop_quiz.gui.page_holders import DrillArea, ProgressHolder
@@ -225,6 +225,7 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Mock interview…", "Ctrl+M", self.mock_interview)
         self._add(file_menu, "Start &today's plan", "Ctrl+T", self.start_next_plan_block)
         file_menu.addSeparator()
+        question_editor.add_actions(self, file_menu)  # own questions, Export to Anki
         self._add(file_menu, "&Open data folder", "", lambda: self.settings.open_data_folder())
         self._add(file_menu, "&Back up now", "", lambda: self.settings.backup_now())
         file_menu.addSeparator()
