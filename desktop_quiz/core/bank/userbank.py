@@ -255,7 +255,8 @@ def with_own_questions(bank: Bank, data_dir: Path) -> Bank:
         return bank
     try:
         path = ensure_user_bank(data_dir, bank.path)
-    except (SourceError, OSError, sqlite3.Error):
+    except (SourceError, OSError, sqlite3.Error, ImportError):
+        # ImportError: an installer without the bank builder's toolchain.
         return bank
     if path is None:
         return bank
