@@ -137,3 +137,45 @@ def test_the_fingerprints_catch_a_copied_run(tmp_path: Path) -> None:
         assert seed_fingerprints(SHARED_SEEDS) == set(runs)
     text = "our own words about a model that overfits the training data badly"
     assert {fingerprint(r) for r in _shingles(text, 8)} & set(runs) == set()
+
+
+_RUN_SNIPPETS = r"""
+import contextlib, io, json, sys
+results = []
+for name, code in json.load(sys.stdin):
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(code, name, "exec"), {"__name__": "__snippet__"})
+        results.append((name, "ok"))
+    except (NameError, ModuleNotFoundError) as exc:  # a fragment, or needs torch etc.
+        results.append((name, type(exc).__name__))
+    except BaseException as exc:
+        results.append((name, f"error: {type(exc).__name__}: {exc}"))
+print(json.dumps(results))
+"""
+
+
+def test_every_python_snippet_parses_and_the_self_contained_ones_run() -> None:
+    import ast
+    import json
+    import subprocess
+    import sys
+
+    fence = re.compile(r"^([ \t]*)```python[^\n]*\n(.*?)^\1```", re.S | re.M)
+    snippets = []
+    for path in sorted(QUESTIONS.rglob("*.md")):
+        if path.name.startswith("ex-"):  # exercises are run by `bank build`
+            continue
+        for n, m in enumerate(fence.finditer(path.read_text(encoding="utf-8"))):
+            indent = m.group(1)
+            code = "\n".join(line[len(indent):] if line.startswith(indent) else line
+                             for line in m.group(2).splitlines())
+            ast.parse(code, filename=f"{path.name}#{n}")  # every block is valid Python
+            snippets.append((f"{path.name}#{n}", code))
+    assert len(snippets) > 150
+    out = subprocess.run([sys.executable, "-c", _RUN_SNIPPETS], input=json.dumps(snippets),
+                         capture_output=True, text=True, timeout=600, cwd=QUESTIONS)
+    assert out.returncode == 0, out.stderr[-2000:]
+    results = json.loads(out.stdout.splitlines()[-1])
+    assert [r for r in results if r[1].startswith("error")] == []
+    assert sum(r[1] == "ok" for r in results) > 50  # most numpy snippets really run
