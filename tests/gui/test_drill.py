@@ -377,9 +377,11 @@ def test_submitting_keeps_the_reader_where_they_were(window, qtbot, ctx):
         len(c.text_html) for c in ctx.bank.question(i).choices))
     for qid in mcqs[:20]:  # the first that needs scrolling before any feedback
         start(window, [qid])
-        qtbot.wait(20)
-        if bar.maximum() > 0:
+        try:  # layout can take longer than a fixed wait on a busy machine
+            qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=1000)
             break
+        except qtbot.TimeoutError:
+            continue
     assert bar.maximum() > 0
     bar.setValue(bar.maximum())
     before = bar.value()
