@@ -115,7 +115,8 @@ def questions(args: argparse.Namespace) -> int:
     bundled = bank.path
     bank.close()
     try:
-        ids = userbank.import_folder(data_dir, args.dir, bundled)
+        ids = userbank.import_folder(data_dir, args.dir, bundled,
+                                     check_code=cli._code_checker())
     except SourceError as exc:
         return _print_problems(list(exc.problems), "nothing was imported")
     finally:

@@ -57,18 +57,6 @@ class BrowsePage(QWidget):
         filters.setSpacing(8)
         self.topic = QComboBox()
         self.topic.setAccessibleName("Topic filter")
-        self.topic.addItem("All topics", "")
-        for group, topics in ctx.bank.groups():
-            self.topic.addItem(group, None)
-            model = self.topic.model()
-            if isinstance(model, QStandardItemModel):  # group headings are not choices
-                heading = model.item(self.topic.count() - 1)
-                heading.setEnabled(False)
-                font = heading.font()
-                font.setBold(True)
-                heading.setFont(font)
-            for t in topics:
-                self.topic.addItem(f"   {t.title}", t.slug)
         self.topic.setMaxVisibleItems(24)
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind filter")
@@ -82,9 +70,7 @@ class BrowsePage(QWidget):
             self.difficulty.addItem(difficulty_name(d), d)
         self.tag = QComboBox()
         self.tag.setAccessibleName("Tag filter")
-        self.tag.addItem("Any tag", "")
-        for tag, n in ctx.bank.tags():
-            self.tag.addItem(f"{tag} ({n})", tag)
+        self._fill_menus()
         self.tag.setMaxVisibleItems(20)
         self.flagged = QCheckBox(f"{FLAG_MARK} &Flagged only")
         self.flagged.setAccessibleName("Flagged only")
@@ -162,6 +148,36 @@ class BrowsePage(QWidget):
         self.results.itemActivated.connect(lambda *_: self.preview.setFocus())
         self.drill_button.clicked.connect(self._drill)
         self.flag_button.toggled.connect(self._flag_toggled)
+
+    def _fill_menus(self) -> None:
+        """Topic and tag menus from the bank (again after own questions changed)."""
+        topic, tag = self.topic.currentData(), self.tag.currentData()
+        for combo in (self.topic, self.tag):
+            combo.blockSignals(True)
+            combo.clear()
+        self.topic.addItem("All topics", "")
+        for group, topics in self.ctx.bank.groups():
+            self.topic.addItem(group, None)
+            model = self.topic.model()
+            if isinstance(model, QStandardItemModel):  # group headings are not choices
+                heading = model.item(self.topic.count() - 1)
+                heading.setEnabled(False)
+                font = heading.font()
+                font.setBold(True)
+                heading.setFont(font)
+            for t in topics:
+                self.topic.addItem(f"   {t.title}", t.slug)
+        self.tag.addItem("Any tag", "")
+        for name, n in self.ctx.bank.tags():
+            self.tag.addItem(f"{name} ({n})", name)
+        self.topic.setCurrentIndex(max(0, self.topic.findData(topic or "")))
+        self.tag.setCurrentIndex(max(0, self.tag.findData(tag or "")))
+        for combo in (self.topic, self.tag):
+            combo.blockSignals(False)
+
+    def bank_changed(self) -> None:
+        self._fill_menus()
+        self.refresh()
 
     # -- data -------------------------------------------------------------------------
     def current_filter(self) -> Filter:

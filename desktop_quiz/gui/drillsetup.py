@@ -111,9 +111,7 @@ class DrillSetupPage(QWidget):
 
         self.tag = QComboBox()
         self.tag.setAccessibleName("Tag filter")
-        self.tag.addItem("Any tag", ANY_TAG)
-        for tag, n in ctx.bank.tags():
-            self.tag.addItem(f"{tag}  ({n})", tag)
+        self._fill_tags()
         self.tag.setMaxVisibleItems(20)
         form.addRow(label("Tag"), self.tag)
 
@@ -165,6 +163,22 @@ class DrillSetupPage(QWidget):
     def spec(self) -> DrillSpec:
         return DrillSpec(filter=self.current_filter(), count=self.count.value(),
                          order=str(self.order.currentData()), mode="drill")
+
+    def _fill_tags(self) -> None:
+        chosen = self.tag.currentData()
+        self.tag.blockSignals(True)
+        self.tag.clear()
+        self.tag.addItem("Any tag", ANY_TAG)
+        for tag, n in self.ctx.bank.tags():
+            self.tag.addItem(f"{tag}  ({n})", tag)
+        self.tag.setCurrentIndex(max(0, self.tag.findData(chosen)))
+        self.tag.blockSignals(False)
+
+    def bank_changed(self) -> None:
+        """The learner's own questions changed: new topics, tags and counts."""
+        self.topics.set_bank(self.ctx.bank)
+        self._fill_tags()
+        self.refresh_count()
 
     def refresh_count(self) -> None:
         no_difficulty = not any(cb.isChecked() for cb in self.difficulty_boxes.values())

@@ -133,6 +133,12 @@ class HomePage(QWidget):
         grid.setColumnStretch(col, 1)
         return text, b
 
+    def bank_changed(self) -> None:
+        """The learner's own questions changed: their topics get rows too."""
+        self.topics.clear()
+        self._build_topics()
+        self.refresh()
+
     def _build_topics(self) -> None:
         self.topic_items: dict[str, QTreeWidgetItem] = {}
         self.topic_bars: dict[str, QProgressBar] = {}

@@ -207,11 +207,13 @@ class MainWindow(QMainWindow):
         self.progress.on_drill_topics = self.drill_topics
         self.ctx.hooks.progress_changed.connect(self._progress_changed)
         self.ctx.hooks.settings_changed.connect(self._settings_changed)
+        self.ctx.hooks.bank_changed.connect(self._bank_changed)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
 
     def _unwire(self) -> None:
         self.ctx.hooks.progress_changed.disconnect(self._progress_changed)
         self.ctx.hooks.settings_changed.disconnect(self._settings_changed)
+        self.ctx.hooks.bank_changed.disconnect(self._bank_changed)
         with contextlib.suppress(RuntimeError, TypeError):
             QGuiApplication.styleHints().colorSchemeChanged.disconnect(
                 self._system_scheme_changed)
@@ -219,7 +221,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._add(file_menu, "&New drill…", "Ctrl+N", self.custom_drill)
+        self._add(file_menu, "&New drill…", "Ctrl+Shift+D", self.custom_drill)
         self._add(file_menu, "&Quick drill", "Ctrl+Shift+N", self.quick_drill)
         self._add(file_menu, "&Review due", "Ctrl+Shift+R", self.review_due)
         self._add(file_menu, "&Mock interview…", "Ctrl+M", self.mock_interview)
@@ -425,6 +427,18 @@ class MainWindow(QMainWindow):
             self.browse.mark_dirty()
         self.progress.progress_changed()
 
+    def _bank_changed(self) -> None:
+        """Own questions were saved, deleted or imported: pages list new topics and tags."""
+        self.rich_env.bank = self.ctx.bank
+        self.home.bank_changed()
+        setup = self.drill.built_setup()
+        if setup is not None:
+            setup.bank_changed()
+        if self.built("mock"):
+            self.mock.setup.bank_changed()
+        if self.built("browse"):
+            self.browse.bank_changed()
+
     def _settings_changed(self, name: str) -> None:
         if self.built("settings"):
             self.settings.sync(name)
@@ -455,7 +469,8 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         rows = [
             ("Ctrl+1 … Ctrl+6", "Home, Drill, Mock interview, Browse, Progress, Settings"),
-            ("Ctrl+N / Ctrl+Shift+N", "New drill / quick drill"),
+            ("Ctrl+Shift+D / Ctrl+Shift+N", "New drill / quick drill"),
+            ("Ctrl+N", "New question of your own (File ▸ New question…)"),
             ("Ctrl+Shift+R", "Review due questions"),
             ("Ctrl+M", "Mock interview"),
             ("Ctrl+T", "Start the next block of today's plan"),

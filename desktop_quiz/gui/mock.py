@@ -133,12 +133,21 @@ class MockSetupPage(QWidget):
         self.count.setValue(int(self.ctx.settings["mock_size"]))
         self.seconds.setValue(int(self.ctx.settings["mock_seconds"]))
         self.exercise.setChecked(bool(self.ctx.settings["mock_exercise"]))
-        counts = {slug: self.ctx.bank.count(Filter(topics=(slug,), kinds=("recall",)))
-                  for slug in self.ctx.bank.counts_by_topic()}
-        self.topics.set_counts(counts)
+        self._set_counts()
         if not self.topics.selected():
             self.topics.select_all(True)
         self.refresh_count()
+
+    def bank_changed(self) -> None:
+        """The learner's own questions changed: new topics and counts."""
+        self.topics.set_bank(self.ctx.bank)
+        self._set_counts()
+        self.refresh_count()
+
+    def _set_counts(self) -> None:
+        self.topics.set_counts({
+            slug: self.ctx.bank.count(Filter(topics=(slug,), kinds=("recall",)))
+            for slug in self.ctx.bank.counts_by_topic()})
 
     def spec(self) -> DrillSpec:
         f = Filter(topics=tuple(self.topics.selected()), kinds=("recall",))

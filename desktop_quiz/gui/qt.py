@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import (
         QAction,
         QColor,
+        QCursor,
         QDesktopServices,
         QFont,
         QFontDatabase,
@@ -147,6 +148,7 @@ __all__ = [
     "QCheckBox",
     "QColor",
     "QComboBox",
+    "QCursor",
     "QDate",
     "QDateEdit",
     "QDesktopServices",

@@ -1,7 +1,8 @@
 """The question editor: write, edit and delete your own questions (issue 16).
 
 A form with a field for every section (choices with correct flags and explanations,
-key points with accept and reject phrasings), a live preview rendered exactly as in a
+key points with accept and reject phrasings, a coding exercise's Starter, Tests and
+Solution), a live preview rendered exactly as in a
 drill (the bank builder's Renderer on the editor's Markdown, shown in a RichView), and
 the validation problems of ``bank check`` shown inline.
 """
@@ -17,9 +18,12 @@ from desktop_quiz.core.bank.reader import Bank
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.model import DIFFICULTY_NAMES, ID_RE, Question
 from desktop_quiz.gui.compose import question_html
+from desktop_quiz.gui.editor_code import CodeFields, passed_text, run_checks
 from desktop_quiz.gui.qt import (
+    QApplication,
     QCheckBox,
     QComboBox,
+    QCursor,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -101,6 +105,7 @@ class QuestionEditor(QDialog):
         self.kind.setAccessibleName("Kind")
         self.kind.addItem("Multiple choice", "mcq")
         self.kind.addItem("Free recall", "recall")
+        self.kind.addItem("Coding exercise", "code")
         self.difficulty = QComboBox()
         self.difficulty.setAccessibleName("Difficulty")
         for d, name in DIFFICULTY_NAMES.items():
@@ -152,6 +157,10 @@ class QuestionEditor(QDialog):
             pgrid.setColumnStretch(1, 2)
             self.point_rows.append(prow)
         form.addRow("Key points", self.points_box)
+
+        self.code_fields = CodeFields()
+        self.check_code_button = self.code_fields.check_button
+        form.addRow("Code", self.code_fields)
 
         self.hint = _text_edit("Hint", 2)
         self.answer = _text_edit("Answer", 6)
@@ -207,6 +216,7 @@ class QuestionEditor(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         self.delete_button.clicked.connect(self.delete)
+        self.check_code_button.clicked.connect(self.check_code)
         if qid is not None:
             self.load(qid)
         self._kind_changed()
@@ -219,16 +229,22 @@ class QuestionEditor(QDialog):
             out += list(row)
         for prow in self.point_rows:
             out += list(prow)
-        return out
+        return out + list(self.code_fields.editors.values())
 
     def _changed(self) -> None:
         self._kind_changed()
+        self.code_fields.status.setText("")  # an earlier check no longer applies
         self._timer.start()
 
     def _kind_changed(self) -> None:
-        mcq = self.kind.currentData() == "mcq"
-        self._form.setRowVisible(self.choices_box, mcq)
-        self._form.setRowVisible(self.points_box, not mcq)
+        kind = self.kind.currentData()
+        self._form.setRowVisible(self.choices_box, kind == "mcq")
+        self._form.setRowVisible(self.points_box, kind == "recall")
+        self._form.setRowVisible(self.code_fields, kind == "code")
+        if kind == "code" and self.original is None:
+            self.code_fields.set_templates()
+        self.hint.setPlaceholderText("- one hint per bullet, shown one at a time"
+                                     if kind == "code" else "")
 
     # -- the Markdown file ----------------------------------------------------------
     def topic_slug(self) -> str:
@@ -255,6 +271,8 @@ class QuestionEditor(QDialog):
                 if why.text().strip():
                     lines.append(_indent(why.text()))
             out.append("\n".join(lines) + "\n")
+        elif kind == "code":
+            out += self.code_fields.sections()
         else:
             out.append("## Key points\n")
             lines = []
@@ -297,6 +315,8 @@ class QuestionEditor(QDialog):
             prow[0].setText(k.text)
             prow[1].setText(" | ".join(k.alternatives))
             prow[2].setText(" | ".join(k.reject))
+        if q.exercise is not None:
+            self.code_fields.load(q.exercise)
         self.hint.setPlainText(q.hint)
         self.answer.setPlainText(q.answer)
         self.references.setPlainText(q.references)
@@ -324,9 +344,7 @@ class QuestionEditor(QDialog):
     def refresh(self) -> None:
         self._timer.stop()
         q, self.problems = self.check()
-        self.errors.setText("\n".join(self.problems))
-        self.errors.setVisible(bool(self.problems))
-        self.save_button.setEnabled(not self.problems)
+        self._show_problems()
         if q is not None:
             rendered = self.rendered(q)
             topic = self.ctx.bank.topic(q.topic)
@@ -347,10 +365,34 @@ class QuestionEditor(QDialog):
         self._math.svgs.update({k: f.svg for k, f in r.formulas.items()})
         return out
 
+    def check_code(self) -> bool:
+        """Run a coding exercise's tests (Solution passes, Starter fails); show the result."""
+        q, self.problems = self.check()
+        if q is None or q.exercise is None:
+            self._show_problems()
+            return False
+        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+        try:
+            found = run_checks(q)
+        finally:
+            QApplication.restoreOverrideCursor()
+        shown = f"{userbank.QUESTIONS_DIR}/{self.topic_slug()}/{self.question_id()}.md"
+        self.problems = [f"{shown}:{p.line}: {p.message}" for p in found]
+        self._show_problems()
+        self.code_fields.status.setText("" if found else passed_text(q))
+        return not found
+
+    def _show_problems(self) -> None:
+        self.errors.setText("\n".join(self.problems))
+        self.errors.setVisible(bool(self.problems))
+        self.save_button.setEnabled(not self.problems)
+
     # -- save, delete ------------------------------------------------------------------
     def save(self) -> bool:
         self.refresh()
         if self.problems:
+            return False
+        if self.kind.currentData() == "code" and not self.check_code():
             return False
         qid, topic = self.question_id(), self.topic_slug()
         path = userbank.save_question(self.ctx.data_dir, topic, qid, self.markdown(),
@@ -394,8 +436,7 @@ def _bundled(bank: Bank) -> Path:
 
 
 # -- entry points for the main window and Browse ---------------------------------------
-# Ctrl+N already starts a new drill; a new question takes Ctrl+Alt+N.
-NEW_KEYS = "Ctrl+Alt+N"
+NEW_KEYS = "Ctrl+N"  # a new drill is Ctrl+Shift+D
 
 
 def add_actions(window: Any, menu: Any) -> None:

@@ -133,6 +133,18 @@ class TopicPicker(QTreeWidget):
         self.setAccessibleName("Topics")
         self.setAccessibleDescription("Check topic groups or single topics to include")
         self._topic_items: dict[str, QTreeWidgetItem] = {}
+        self._fill(bank)
+        header = self.header()
+        header.setStretchLastSection(False)
+        from desktop_quiz.gui.qt import QHeaderView
+
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.itemChanged.connect(self._changed)
+
+    def _fill(self, bank: Bank) -> None:
+        self.bank = bank
+        self._topic_items = {}
         for group, topics in bank.groups():
             g = QTreeWidgetItem(self, [group, ""])
             g.setFlags(g.flags() | Qt.ItemFlag.ItemIsUserCheckable
@@ -151,13 +163,19 @@ class TopicPicker(QTreeWidget):
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
                 self._topic_items[t.slug] = item
-        header = self.header()
-        header.setStretchLastSection(False)
-        from desktop_quiz.gui.qt import QHeaderView
 
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.itemChanged.connect(self._changed)
+    def set_bank(self, bank: Bank) -> None:
+        """Show ``bank``'s topics (after own questions changed), keeping the ticks."""
+        ticked = set(self.selected())
+        self.blockSignals(True)
+        try:
+            self.clear()
+            self._fill(bank)
+            for slug, item in self._topic_items.items():
+                if slug in ticked:
+                    item.setCheckState(0, Qt.CheckState.Checked)
+        finally:
+            self.blockSignals(False)
 
     def _changed(self, item: QTreeWidgetItem, column: int) -> None:
         if column == 0:

@@ -28,7 +28,8 @@ def test_menus_show_their_shortcuts(window):
     assert list(menus) == ["File", "Go", "Question", "Help"]
     shortcuts = {a.text().replace("&", ""): a.shortcut().toString()
                  for m in menus.values() for a in m.actions() if not a.isSeparator()}
-    assert shortcuts["New drill…"] == "Ctrl+N"
+    assert shortcuts["New drill…"] == "Ctrl+Shift+D"
+    assert shortcuts["New question…"] == "Ctrl+N"
     assert shortcuts["Quit"] == "Ctrl+Q"
     assert shortcuts["Browse"] == "Ctrl+4"
     assert shortcuts["Check answer"] == "Ctrl+Return"

@@ -142,3 +142,77 @@ def test_broken_folder_is_rejected_whole_with_path_line(tmp_path, study_bank_pat
     assert f"{src}/arrays/no-prefix.md:1: id 'no-prefix'" in err
     assert f"{src}/arrays/my-badmath.md:" in err and "math" in err
     assert not (data / "my-questions").exists() or not list((data / "my-questions").rglob("*.md"))
+
+
+CODE = '''---
+kind: code
+difficulty: 1
+tags: [numpy]
+---
+
+## Prompt
+
+Implement `relu(x)`, the elementwise max of `x` and 0.
+
+## Starter
+
+```python
+import numpy as np
+
+
+def relu(x):
+    """max(x, 0) elementwise."""
+    raise NotImplementedError
+```
+
+## Tests
+
+```python
+import numpy as np
+
+
+def test_negative_values_become_zero():
+    """[-1, 2] gives [0, 2]."""
+    assert np.array_equal(relu(np.array([-1.0, 2.0])), [0.0, 2.0])
+```
+
+## Solution
+
+```python
+import numpy as np
+
+
+def relu(x):
+    """max(x, 0) elementwise."""
+    return np.maximum(x, 0.0)
+```
+
+## Answer
+
+`np.maximum(x, 0)` is elementwise and keeps the dtype.
+'''
+
+
+def test_an_exercise_is_run_on_import_and_a_failing_one_rejects_the_folder(
+        tmp_path, study_bank_path):
+    data = tmp_path / "data"
+    wrong = CODE.replace("return np.maximum(x, 0.0)", "return np.abs(x)")
+    src = _folder(tmp_path / "in", {"arrays/my-relu.md": CODE,
+                                    "arrays/my-relu-wrong.md": wrong})
+    r = cli(data, study_bank_path, "questions", "import", str(src))
+    assert r.returncode == 1, r.stdout
+    lines = wrong.splitlines()
+    line = lines.index("```python", lines.index("## Solution")) + 1  # the Solution's block
+    assert f"{src}/arrays/my-relu-wrong.md:{line}: " in r.stderr, r.stderr
+    assert "test_negative_values_become_zero" in r.stderr
+    assert not list(data.rglob("*.md"))
+    (src / "arrays" / "my-relu-wrong.md").unlink()
+    r = cli(data, study_bank_path, "questions", "import", str(src))
+    assert r.returncode == 0, r.stderr
+    bank = Bank(data / "my-bank.sqlite")
+    try:
+        q = bank.question("my-relu")
+        assert q.kind == "code" and q.exercise is not None
+        assert [c.name for c in q.exercise.test_cases] == ["test_negative_values_become_zero"]
+    finally:
+        bank.close()

@@ -23,10 +23,14 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_quiz.core.bank.reader import Bank
 from desktop_quiz.core.bank.source import Problem, SourceError, parse_file
 from desktop_quiz.core.model import ID_RE, Question, Topic
+
+if TYPE_CHECKING:
+    from desktop_quiz.core.bank.build import CodeChecker
 
 QUESTIONS_DIR = "my-questions"
 OWN_ONLY_BANK = "my-questions.sqlite"
@@ -79,9 +83,14 @@ def _write_topics(source: Path, topics: list[Topic]) -> None:
 
 # -- checking -----------------------------------------------------------------------
 def check_files(files: Iterable[tuple[Path, str, str]], bank_topics: list[Topic],
-                bundled_ids: set[str]) -> tuple[list[Question], list[Problem]]:
+                bundled_ids: set[str], check_code: CodeChecker | None = None,
+                ) -> tuple[list[Question], list[Problem]]:
     """Validate question files named ``(path, topic, id)`` exactly as ``bank check``
-    does, plus the rules for own questions (prefix, no collision, math renders)."""
+    does, plus the rules for own questions (prefix, no collision, math renders).
+
+    ``check_code`` (the study runner's checker, injected: the bank never imports it)
+    also runs each coding exercise: its Solution must pass, its Starter fail."""
+    from desktop_quiz.core.bank.build import code_problems
     from desktop_quiz.core.bank.render import MathError, Renderer
 
     items = list(files)
@@ -90,6 +99,7 @@ def check_files(files: Iterable[tuple[Path, str, str]], bank_topics: list[Topic]
     problems: list[Problem] = []
     questions: list[Question] = []
     seen: dict[str, str] = {}
+    shown_by_id: dict[str, str] = {}
     renderer = Renderer()
     with tempfile.TemporaryDirectory() as tmp:
         for path, topic, qid in items:
@@ -123,6 +133,11 @@ def check_files(files: Iterable[tuple[Path, str, str]], bank_topics: list[Topic]
                 except MathError as exc:
                     problems.append(Problem(shown, q.lines.get(name, 1), str(exc)))
             questions.append(q)
+            shown_by_id[q.id] = shown
+        if check_code is not None:
+            # code_problems names the staged copy, whose stem is the id
+            problems += [Problem(shown_by_id[Path(p.path).stem], p.line, p.message)
+                         for p in code_problems(questions, check_code)]
     return questions, sorted(set(problems))
 
 
@@ -223,7 +238,7 @@ def _combine(bundled: Path, own: Path, target: Path, key: str) -> None:
             conn.execute(f"INSERT INTO questions ({qcols}) SELECT "
                          + qcols.replace('"position"', f'"position" + {start}')
                          + " FROM own.questions ORDER BY position")
-            for table in ("choices", "key_points", "question_tags"):
+            for table in ("choices", "key_points", "question_tags", "exercises"):
                 cols = columns(table)
                 conn.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM own.{table}")
             mcols = columns("math")
@@ -285,11 +300,13 @@ def list_own(data_dir: Path) -> tuple[list[OwnQuestion], list[Problem]]:
     return out, problems
 
 
-def import_folder(data_dir: Path, folder: Path, bundled: Path | None = None) -> list[str]:
+def import_folder(data_dir: Path, folder: Path, bundled: Path | None = None,
+                  check_code: CodeChecker | None = None) -> list[str]:
     """Add every ``<topic>/<id>.md`` under ``folder``: all or nothing. Returns the ids.
 
     Raises SourceError (with ``path:line`` problems) and changes nothing when any file
-    is wrong, or when an id is already one of the learner's questions.
+    is wrong (with ``check_code``: when an exercise's Solution fails or its Starter
+    passes), or when an id is already one of the learner's questions.
     """
     folder = Path(folder)
     files = sorted(p for p in folder.glob("*/*.md") if p.is_file())
@@ -309,7 +326,7 @@ def import_folder(data_dir: Path, folder: Path, bundled: Path | None = None) -> 
         base.close()
     existing = {p.stem for p in own_files(data_dir)}
     _, found = check_files(((p, p.parent.name, p.stem) for p in files), bank_topics,
-                           bundled_ids)
+                           bundled_ids, check_code)
     problems += found
     problems += [Problem(p.as_posix(), 1, f"id {p.stem!r} is already one of your questions")
                  for p in files if p.stem in existing]

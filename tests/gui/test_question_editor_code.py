@@ -1,0 +1,161 @@
+"""The question editor, continued: Ctrl+N, coding exercises, and new own topics
+showing up everywhere without a restart (issue 16)."""
+
+from __future__ import annotations
+
+from desktop_quiz.core.bank import userbank
+from desktop_quiz.gui.exercise_panel import ExercisePanel
+from desktop_quiz.gui.qt import QApplication, Qt, QTimer
+from desktop_quiz.gui.question_editor import QuestionEditor
+
+SOLUTION = '''import numpy as np
+
+
+def clip_norm(g: np.ndarray, max_norm: float) -> np.ndarray:
+    """Scale g down so its L2 norm is at most max_norm."""
+    n = float(np.linalg.norm(g))
+    return g if n <= max_norm else g * (max_norm / n)
+'''
+STARTER = '''import numpy as np
+
+
+def clip_norm(g: np.ndarray, max_norm: float) -> np.ndarray:
+    """Scale g down so its L2 norm is at most max_norm."""
+    raise NotImplementedError
+'''
+TESTS = '''import numpy as np
+
+
+def test_long_vector_is_scaled():
+    """[3, 4] clipped to norm 1 gives [0.6, 0.8]."""
+    np.testing.assert_allclose(clip_norm(np.array([3.0, 4.0]), 1.0), [0.6, 0.8])
+
+
+def test_short_vector_is_unchanged():
+    """A vector already inside the ball is returned as is."""
+    np.testing.assert_allclose(clip_norm(np.array([0.3, 0.4]), 1.0), [0.3, 0.4])
+'''
+# Scales every vector, even short ones: fails test_short_vector_is_unchanged.
+WRONG = SOLUTION.replace("return g if n <= max_norm else g * (max_norm / n)",
+                         "return g * (max_norm / n)")
+
+
+def fill_code(ed: QuestionEditor, topic: str, solution: str) -> None:
+    ed.id_edit.setText("my-clip-norm")
+    ed.topic.setCurrentIndex(ed.topic.findData(topic))
+    ed.kind.setCurrentIndex(ed.kind.findData("code"))
+    ed.prompt.setPlainText("Implement `clip_norm(g, max_norm)`: gradient clipping by norm.")
+    fields = ed.code_fields.editors
+    fields["starter"].setPlainText(STARTER)
+    fields["tests"].setPlainText(TESTS)
+    fields["solution"].setPlainText(solution)
+    ed.hint.setPlainText("- Compute the norm once.\n- Only scale when it is too long.")
+    ed.answer.setPlainText("Scale by $c / \\lVert g \\rVert_2$ only when the norm exceeds "
+                           "$c$; the direction is kept.")
+
+
+def test_ctrl_n_opens_the_question_editor(window, qtbot):
+    seen: list[object] = []
+
+    def close_editor() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append(dialog)
+        if dialog is not None:
+            dialog.close()
+
+    QTimer.singleShot(200, close_editor)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert isinstance(seen[0], QuestionEditor)
+    assert seen[0].windowTitle() == "New question"
+
+
+def test_write_check_save_and_run_a_coding_exercise(window, qtbot, ctx):
+    topic = ctx.bank.topics()[0].slug
+    ed = QuestionEditor(ctx, window.rich_env, parent=window)
+    qtbot.addWidget(ed)
+    ed.show()
+    ed.kind.setCurrentIndex(ed.kind.findData("code"))
+    assert ed.code_fields.isVisibleTo(ed) and not ed.choices_box.isVisibleTo(ed)
+    assert "NotImplementedError" in ed.code_fields.text("starter")  # a skeleton to start
+
+    # A Solution that fails a test: refused, with bank check's path:line message.
+    fill_code(ed, topic, WRONG)
+    ed.refresh()
+    assert ed.problems == [], ed.problems  # the static checks pass
+    assert "## Solution" in ed.markdown() and "```python" in ed.markdown()
+    assert not ed.save()
+    shown = f"my-questions/{topic}/my-clip-norm.md:"
+    assert any(p.startswith(shown) and "test_short_vector_is_unchanged" in p
+               for p in ed.problems), ed.problems
+    assert ed.errors.text() and not ed.save_button.isEnabled()
+    assert userbank.own_files(ctx.data_dir) == []
+
+    # Fixed: the check passes, the preview lists the tests, Save writes it.
+    ed.code_fields.editors["solution"].setPlainText(SOLUTION)
+    ed.refresh()
+    assert ed.check_code(), ed.problems
+    assert "passes all 2 tests" in ed.code_fields.status.text()
+    assert "test_long_vector_is_scaled" in ed.preview.bank_html()
+    assert ed.save()
+    q = ctx.bank.question("my-clip-norm")
+    assert q.kind == "code" and q.exercise is not None
+    assert [c.name for c in q.exercise.test_cases] == ["test_long_vector_is_scaled",
+                                                       "test_short_vector_is_unchanged"]
+    assert len(q.exercise.hints) == 2
+
+    # Drill it: the exercise panel starts from the Starter and runs the tests.
+    window.show_page("drill")
+    window.drill.start_ordered(["my-clip-norm"])
+    panel = window.drill.session_page.panel
+    assert isinstance(panel, ExercisePanel)
+    assert panel.code().strip() == STARTER.strip()
+    panel.editor.setPlainText(SOLUTION)
+    assert panel.run_tests()
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=20000)
+    assert panel.last_result is not None and panel.last_result.passed == 2
+
+    # Editing it again loads every field back.
+    ed2 = QuestionEditor(ctx, window.rich_env, "my-clip-norm", parent=window)
+    qtbot.addWidget(ed2)
+    assert ed2.kind.currentData() == "code"
+    assert ed2.code_fields.text("tests").strip() == TESTS.strip()
+    assert ed2.code_fields.text("solution").strip() == SOLUTION.strip()
+
+
+def test_a_new_own_topic_shows_everywhere_without_restart(window, qtbot, ctx):
+    window.show_page("browse")
+    browse = window.browse
+    window.show_page("drill")
+    setup = window.drill.setup
+    window.show_page("mock")
+    assert browse.topic.findData("my-interviews") == -1
+    ed = QuestionEditor(ctx, window.rich_env, parent=window)
+    qtbot.addWidget(ed)
+    ed.id_edit.setText("my-last-interview")
+    ed.topic.setEditText("my-interviews")
+    ed.kind.setCurrentIndex(ed.kind.findData("recall"))
+    ed.prompt.setPlainText("Why does batch norm behave differently at inference?")
+    points = [("It uses running averages of the mean and variance",
+               "running mean | moving average | population statistics"),
+              ("It no longer depends on the other examples in the batch",
+               "independent of the batch | single example"),
+              ("The running averages are collected during training",
+               "updated during training | tracked while training")]
+    for row, (point, accept) in zip(ed.point_rows, points, strict=False):
+        row[0].setText(point)
+        row[1].setText(accept)
+    ed.answer.setPlainText("At inference it normalises with the running statistics.")
+    ed.refresh()
+    assert ed.problems == [], ed.problems
+    assert ed.save()
+    assert browse.topic.findData("my-interviews") >= 0
+    assert browse.tag.count() >= 1
+    assert "my-interviews" in setup.topics._topic_items
+    setup.topics.set_selected(["my-interviews"])
+    assert setup.topics.selected() == ["my-interviews"]
+    assert "my-interviews" in window.mock.setup.topics._topic_items
+    assert "my-interviews" in window.home.topic_items
+    assert window.home.topic_items["my-interviews"].text(1) == "1"
+    browse.topic.setCurrentIndex(browse.topic.findData("my-interviews"))
+    assert browse.listed_ids() == ["my-last-interview"]
