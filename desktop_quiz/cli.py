@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run a drill through the real GUI and exit (for checks)")
     p.add_argument("--count", type=int, default=10, help="questions for --smoke-test")
     p.add_argument("--delay-ms", type=int, default=0, help="pause between smoke-test answers")
+    p.add_argument("--mine", action="store_true",
+                   help="with --smoke-test: drill your own questions (my-questions/)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     bank = sub.add_parser("bank", help="build, check and inspect the question bank")
@@ -203,7 +205,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         preload_for_gui()
         from desktop_quiz.gui.app import run
 
-        return run(smoke_count=args.count if args.smoke_test else None, delay_ms=args.delay_ms)
+        return run(smoke_count=args.count if args.smoke_test else None, delay_ms=args.delay_ms,
+                   smoke_mine=args.mine)
     if args.command == "bank":
         return _bank(args)
     handler = _COMMANDS.get(args.command)

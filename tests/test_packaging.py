@@ -113,6 +113,57 @@ def test_frozen_app_runs_exercises_in_its_own_worker(tmp_path: Path) -> None:
     assert unknown.returncode == 2
 
 
+def test_frozen_app_builds_drills_and_exports_own_questions(tmp_path: Path) -> None:
+    """Issue 16 in the installed app: the builder toolchain ships, so own questions
+    (math, code, a table, a coding exercise) are checked, rendered, drilled through the
+    real widgets, shown in the editor's preview and exported to Anki."""
+    import sqlite3
+
+    from PySide6.QtGui import QImage
+
+    own = ROOT / "tests" / "fixtures" / "own-questions"
+    data = tmp_path / "data"
+    data.mkdir()
+    broken = tmp_path / "broken" / "my-interviews"
+    broken.mkdir(parents=True)
+    text = (own / "my-interviews" / "my-relu.md").read_text()
+    (broken / "my-relu.md").write_text(text.replace("return np.maximum(x, 0.0)",
+                                                    "return np.abs(x)"))
+    refused = run_frozen(frozen_exe(), "questions", "import", str(broken.parent), data_dir=data)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert f"{broken}/my-relu.md:" in refused.stderr and "the Solution fails" in refused.stderr
+
+    imported = run_frozen(frozen_exe(), "questions", "import", str(own), data_dir=data)
+    assert imported.returncode == 0, imported.stderr[-2000:]
+    con = sqlite3.connect(data / "my-bank.sqlite")
+    try:
+        prompt, answer = con.execute("SELECT prompt_html, answer_html FROM questions "
+                                     "WHERE id = 'my-softmax-temperature'").fetchone()
+        assert "math:" in prompt and "<table" in answer and "color:" in prompt  # highlighted
+    finally:
+        con.close()
+
+    smoke = run_frozen(frozen_exe(), "--smoke-test", "--mine", "--count", "3", data_dir=data)
+    assert smoke.returncode == 0, smoke.stderr[-2000:]
+    answered = sorted(line.split()[2] for line in smoke.stdout.splitlines()
+                      if line.startswith("answered "))
+    assert answered == ["my-batchnorm-inference", "my-relu", "my-softmax-temperature"]
+
+    apkg = tmp_path / "mine.apkg"
+    exported = run_frozen(frozen_exe(), "export", "anki", str(apkg), "--mine", data_dir=data)
+    assert exported.returncode == 0 and apkg.stat().st_size > 1000, exported.stderr[-2000:]
+
+    shots = tmp_path / "shots"
+    result = run_frozen(frozen_exe(), "screenshots", str(shots), data_dir=data)
+    assert result.returncode == 0, result.stderr[-2000:]
+    image = QImage(str(shots / "editor.png"))
+    assert image.width() >= 1000
+    # The preview (right half) holds rendered text, formulas and a dark code block.
+    colours = {image.pixel(x, y) for x in range(image.width() // 2 + 40, image.width() - 20, 5)
+               for y in range(60, image.height() - 80, 5)}
+    assert len(colours) > 40
+
+
 def deb_path() -> Path:
     debs = sorted(DIST.glob(f"desktop-quiz_{VERSION}_*.deb"))
     if not debs:

@@ -307,12 +307,13 @@ class Startup(QObject):
     """Drives start-up on the event loop; owns what must be released on quit."""
 
     def __init__(self, app: QApplication, *, interactive: bool, smoke_count: int | None,
-                 delay_ms: int):
+                 delay_ms: int, smoke_mine: bool = False):
         super().__init__()
         self.app = app
         self.interactive = interactive
         self.smoke_count = smoke_count
         self.delay_ms = delay_ms
+        self.smoke_mine = smoke_mine  # the smoke drill takes the learner's own questions
         self.data_dir = paths.default_data_dir()
         self.lock: DataLock | None = None
         self.ctx: Any = None
@@ -410,7 +411,12 @@ class Startup(QObject):
         if self.smoke_count is not None:
             from desktop_quiz.gui.smoke import SmokeDriver
 
-            self.driver = SmokeDriver(self.window, self.smoke_count, self.delay_ms)
+            ids = None
+            if self.smoke_mine:
+                from desktop_quiz.core.bank.userbank import is_own
+
+                ids = [i for i in self.ctx.bank.all_ids() if is_own(i)]
+            self.driver = SmokeDriver(self.window, self.smoke_count, self.delay_ms, ids)
             self.driver.done.connect(self.app.exit)
             QTimer.singleShot(0, self.driver.start)
 
@@ -469,7 +475,7 @@ def missing_display() -> str | None:
     return None
 
 
-def run(smoke_count: int | None = None, delay_ms: int = 0) -> int:
+def run(smoke_count: int | None = None, delay_ms: int = 0, smoke_mine: bool = False) -> int:
     """Launch the GUI (or the smoke test); returns the exit status."""
     interactive = smoke_count is None
     if not interactive and _need_offscreen():
@@ -479,7 +485,7 @@ def run(smoke_count: int | None = None, delay_ms: int = 0) -> int:
         return 1
     app = make_app(sys.argv[:1])
     startup = Startup(app, interactive=interactive, smoke_count=smoke_count,
-                      delay_ms=max(0, delay_ms))
+                      delay_ms=max(0, delay_ms), smoke_mine=smoke_mine)
     install_excepthook(interactive, lambda: startup.data_dir / LOG_FILE)
     QTimer.singleShot(0, startup.begin)
     try:

@@ -127,17 +127,19 @@ class QuestionEditor(QDialog):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(label("Correct"), 0, 0)
         grid.addWidget(label("Choice"), 0, 1)
-        grid.addWidget(label("Explanation (why right, or why tempting and wrong)"), 0, 2)
+        grid.addWidget(label("Explanation"), 0, 2)
         self.choice_rows: list[tuple[QCheckBox, QLineEdit, QLineEdit]] = []
         for i in range(MAX_CHOICES):
             row = (QCheckBox(), QLineEdit(), QLineEdit())
             row[0].setAccessibleName(f"Choice {i + 1} correct")
             row[1].setAccessibleName(f"Choice {i + 1}")
             row[2].setAccessibleName(f"Choice {i + 1} explanation")
+            row[1].setPlaceholderText("Choice text (Markdown, $math$)")
+            row[2].setPlaceholderText("Why it is right, or why it tempts and is wrong")
             for c, w in enumerate(row):
                 grid.addWidget(w, i + 1, c)
-            grid.setColumnStretch(1, 2)
-            grid.setColumnStretch(2, 3)
+            grid.setColumnStretch(1, 1)
+            grid.setColumnStretch(2, 1)
             self.choice_rows.append(row)
         form.addRow("Choices", self.choices_box)
 

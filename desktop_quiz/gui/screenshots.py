@@ -27,7 +27,7 @@ SIZE = (1280, 800)
 SCREENS = ("home", "drill-setup", "mcq-question", "mcq-feedback", "recall-question",
            "recall-feedback", "recall-evidence", "summary", "mock-interview", "mock-report",
            "browse", "settings", "progress", "plan-home", "plan-forecast", "exercise",
-           "exercise-review")
+           "exercise-review", "editor")
 EXERCISE = "ex-stable-softmax"
 # A plausible first attempt: the right idea, but it sums along the last axis only.
 EXERCISE_ATTEMPT = "\n".join([
@@ -230,16 +230,17 @@ def _shoot_all(ctx: AppContext, out_dir: Path, size: tuple[int, int], on_shot: A
 
     saved: list[str] = []
 
-    def shot(name: str) -> None:
+    def shot(name: str, widget: QWidget | None = None) -> None:
         settle()
+        target = widget or win
         path = out_dir / f"{name}.png"
-        if not win.grab().save(str(path)):
+        if not target.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         saved.append(name)
-        for problem in clipped_texts(win):
+        for problem in clipped_texts(target):
             print(f"desktop-quiz: screenshots: {name}: cut: {problem}", file=sys.stderr)
         if on_shot is not None:
-            on_shot(name, win)
+            on_shot(name, target)
 
     def click(w: QWidget) -> None:
         QTest.mouseClick(w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
@@ -347,6 +348,7 @@ def _shoot_all(ctx: AppContext, out_dir: Path, size: tuple[int, int], on_shot: A
         view.scroller.verticalScrollBar().setValue(0)  # type: ignore[attr-defined]
     shot("plan-forecast")
     _shoot_exercise(ctx, win, shot, settle)
+    _shoot_editor(ctx, win, size, shot)
 
     win.close()
     for name in saved:
@@ -384,6 +386,45 @@ def _shoot_exercise(ctx: AppContext, win: Any, shot: Any, settle: Any) -> None:
     shot("exercise-review")
     page.rate(page.selected_rating())
     shared_runner().close()
+
+
+EDITOR_TOPIC = "transformers-llms"
+EDITOR_PROMPT = (
+    "Sampling uses $p_i = e^{z_i / T} / \\sum_j e^{z_j / T}$. What happens as the "
+    "temperature $T$ goes to 0?\n\n```python\nimport numpy as np\n\n"
+    "def sample_probs(z, T):\n    e = np.exp((z - z.max()) / T)\n    return e / e.sum()\n```")
+EDITOR_CHOICES = (
+    (True, "Sampling becomes greedy: all mass goes to the largest logit",
+     "Dividing by a small $T$ stretches the gaps between logits, so the top one wins."),
+    (False, "The distribution becomes uniform", "That is the limit as $T$ grows large."),
+    (False, "The logits' order reverses", "Scaling by a positive $1/T$ keeps the order."),
+)
+EDITOR_ANSWER = ("| $T$ | effect |\n|---|---|\n| $T \\to 0$ | greedy (argmax) |\n"
+                 "| $T = 1$ | the model's distribution |\n| $T \\to \\infty$ | uniform |")
+
+
+def _shoot_editor(ctx: AppContext, win: Any, size: tuple[int, int], shot: Any) -> None:
+    """The question editor with a filled-in question and its live preview."""
+    from desktop_quiz.gui.question_editor import QuestionEditor
+
+    ed = QuestionEditor(ctx, win.rich_env, parent=win)
+    ed.setMinimumSize(0, 0)
+    ed.resize(*size)
+    ed.id_edit.setText("my-softmax-temperature")
+    topic = ed.topic.findData(EDITOR_TOPIC)
+    ed.topic.setCurrentIndex(max(topic, 0))
+    ed.kind.setCurrentIndex(ed.kind.findData("mcq"))
+    ed.tags.setText("sampling temperature")
+    ed.prompt.setPlainText(EDITOR_PROMPT)
+    for row, (correct, text, why) in zip(ed.choice_rows, EDITOR_CHOICES, strict=False):
+        row[0].setChecked(correct)
+        row[1].setText(text)
+        row[2].setText(why)
+    ed.answer.setPlainText(EDITOR_ANSWER)
+    ed.refresh()
+    ed.show()
+    shot("editor", ed)
+    ed.reject()
 
 
 def _demo_answer(q: Question) -> str:

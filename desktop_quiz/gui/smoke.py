@@ -50,6 +50,9 @@ class SmokeDriver(QObject):
         if self.count < 1:
             self.fail("--count must be at least 1")
             return
+        if self.ids is not None and len(self.ids) < self.count:
+            self.fail(f"only {len(self.ids)} of the questions asked for exist")
+            return
         if available < self.count:
             self.fail(f"the bank has only {available} questions, fewer than {self.count}")
             return

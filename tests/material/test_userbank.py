@@ -216,3 +216,28 @@ def test_an_exercise_is_run_on_import_and_a_failing_one_rejects_the_folder(
         assert [c.name for c in q.exercise.test_cases] == ["test_negative_values_become_zero"]
     finally:
         bank.close()
+
+
+OWN_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "own-questions"
+
+
+def test_smoke_drill_of_own_questions_through_the_real_app(tmp_path, study_bank_path):
+    """`questions import` then `--smoke-test --mine`: an MCQ, a recall question and a
+    coding exercise of the learner's, answered through the real widgets."""
+    data = tmp_path / "data"
+    r = cli(data, study_bank_path, "questions", "import", str(OWN_FIXTURES))
+    assert r.returncode == 0, r.stderr
+    r = run_cli("--data-dir", str(data), "--smoke-test", "--mine", "--count", "3",
+                env={"DESKTOP_QUIZ_BANK": str(study_bank_path), "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    answered = sorted(line.split()[2] for line in r.stdout.splitlines()
+                      if line.startswith("answered "))
+    assert answered == ["my-batchnorm-inference", "my-relu", "my-softmax-temperature"]
+    ctx = AppContext.open(data, Bank(study_bank_path))
+    try:
+        assert {a.question_id for a in ctx.progress.answers()} == set(answered)
+        q = ctx.bank.question("my-softmax-temperature")
+        assert "math:" in q.prompt_html and "<table" in q.answer_html
+        assert ctx.bank.question("my-relu").exercise is not None
+    finally:
+        ctx.close()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Sequence
@@ -102,14 +103,16 @@ def render_all(questions: list[Question], source: Path, preloaded: list[Formula]
     chunks = [questions[i:i + CHUNK] for i in range(0, len(questions), CHUNK)]
     workers = workers or os.cpu_count() or 1
     results: list[tuple[list[tuple[Question | None, list[Problem]]], dict[str, Formula]]]
-    if workers > 1 and len(chunks) > 1:
+    # The frozen app builds only the learner's own questions, in process (it ships
+    # without multiprocessing, and a pool would start more copies of the app).
+    if workers > 1 and len(chunks) > 1 and not getattr(sys, "frozen", False):
         from concurrent.futures import ProcessPoolExecutor
 
         try:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                      initargs=(preloaded,)) as pool:
                 results = list(pool.map(_render_chunk, chunks, [source] * len(chunks)))
-        except (OSError, RuntimeError):  # no process support (frozen, sandboxed)
+        except (OSError, RuntimeError, ImportError):  # no process support (sandboxed)
             results = _render_here(chunks, source, preloaded)
     else:
         results = _render_here(chunks, source, preloaded)

@@ -19,6 +19,7 @@ import hashlib
 import html
 import os
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,14 +134,14 @@ class Renderer:
         items = sorted(wanted.items())
         workers = workers or os.cpu_count() or 1
         results: list[str | None]
-        if workers > 1 and len(items) > 20:
+        if workers > 1 and len(items) > 20 and not getattr(sys, "frozen", False):
             from concurrent.futures import ProcessPoolExecutor
 
             try:
                 with ProcessPoolExecutor(max_workers=workers) as pool:
                     results = list(pool.map(_render_or_none, [v for _, v in items],
                                             chunksize=16))
-            except (OSError, RuntimeError):  # no process support (frozen, sandboxed)
+            except (OSError, RuntimeError, ImportError):  # no process support
                 results = [_render_or_none(v) for _, v in items]
         else:
             results = [_render_or_none(v) for _, v in items]
