@@ -201,6 +201,8 @@ class MainWindow(QMainWindow):
         h.set_interview.connect(self.set_interview_date)
         self.drill.go_home.connect(lambda: self.show_page("home"))
         self.drill.session_page.moved.connect(self._update_nav)
+        self.drill.session_page.edit_requested.connect(
+            lambda qid: question_editor.open_editor(self.ctx, self.rich_env, qid, self))
         self.drill.currentChanged.connect(lambda _i: self._update_nav())
         self.drill.session_page.finished.connect(lambda _s: self._update_nav())
         self.drill.session_page.abandoned.connect(lambda _s: self._update_nav())
@@ -483,6 +485,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+H", "Show the hint"),
             ("Ctrl+Shift+S", "Skip the question"),
             ("Ctrl+D", "Flag the question for later"),
+            ("Ctrl+E", "Edit the question shown, when it is one of yours"),
             ("Esc", "End the drill or mock interview (asks first)"),
         ]
         text = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;&nbsp;</td><td>{v}</td></tr>"

@@ -32,6 +32,7 @@ from desktop_quiz.gui.qt import (
     QMessageBox,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     Qt,
     QTimer,
@@ -61,7 +62,9 @@ def _text_edit(name: str, lines: int = 3) -> QPlainTextEdit:
     w = QPlainTextEdit()
     w.setAccessibleName(name)
     w.setTabChangesFocus(True)
-    w.setMinimumHeight(22 * lines)
+    # A steady height: the form must not hand spare room to whichever box comes first.
+    w.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    w.setFixedHeight(22 * lines + 10)
     return w
 
 
@@ -322,6 +325,12 @@ class QuestionEditor(QDialog):
         self.hint.setPlainText(q.hint)
         self.answer.setPlainText(q.answer)
         self.references.setPlainText(q.references)
+        self.show_starts()
+
+    def show_starts(self) -> None:
+        """Long one-line fields show their beginning, not the end setText leaves."""
+        for w in self.findChildren(QLineEdit):
+            w.setCursorPosition(0)
 
     # -- live check and preview ---------------------------------------------------------
     def check(self) -> tuple[Question | None, list[str]]:

@@ -27,7 +27,7 @@ SIZE = (1280, 800)
 SCREENS = ("home", "drill-setup", "mcq-question", "mcq-feedback", "recall-question",
            "recall-feedback", "recall-evidence", "summary", "mock-interview", "mock-report",
            "browse", "settings", "progress", "plan-home", "plan-forecast", "exercise",
-           "exercise-review", "editor")
+           "exercise-review", "editor", "editor-code")
 EXERCISE = "ex-stable-softmax"
 # A plausible first attempt: the right idea, but it sums along the last axis only.
 EXERCISE_ATTEMPT = "\n".join([
@@ -399,6 +399,21 @@ EDITOR_CHOICES = (
     (False, "The distribution becomes uniform", "That is the limit as $T$ grows large."),
     (False, "The logits' order reverses", "Scaling by a positive $1/T$ keeps the order."),
 )
+EDITOR_CODE_PROMPT = "Implement `clip_by_norm(g, c)`: scale `g` so its L2 norm is at most `c`."
+_CLIP_HEAD = ("import numpy as np\n\n\ndef clip_by_norm(g, c):\n"
+              '    """g scaled down to norm c when it is longer."""\n')
+EDITOR_CODE = {
+    "starter": _CLIP_HEAD + "    raise NotImplementedError\n",
+    "tests": ("import numpy as np\n\n\ndef test_long_vector():\n"
+              '    """[3, 4] clipped to norm 1 gives [0.6, 0.8]."""\n'
+              "    np.testing.assert_allclose(clip_by_norm(np.array([3.0, 4.0]), 1.0), "
+              "[0.6, 0.8])\n\n\ndef test_short_vector():\n"
+              '    """A vector inside the ball is unchanged."""\n'
+              "    np.testing.assert_allclose(clip_by_norm(np.array([0.3, 0.4]), 1.0), "
+              "[0.3, 0.4])\n"),
+    "solution": _CLIP_HEAD + ("    n = np.linalg.norm(g)\n"
+                              "    return g if n <= c else g * (c / n)\n"),
+}
 EDITOR_ANSWER = ("| $T$ | effect |\n|---|---|\n| $T \\to 0$ | greedy (argmax) |\n"
                  "| $T = 1$ | the model's distribution |\n| $T \\to \\infty$ | uniform |")
 
@@ -421,9 +436,20 @@ def _shoot_editor(ctx: AppContext, win: Any, size: tuple[int, int], shot: Any) -
         row[1].setText(text)
         row[2].setText(why)
     ed.answer.setPlainText(EDITOR_ANSWER)
+    ed.show_starts()
     ed.refresh()
     ed.show()
     shot("editor", ed)
+    # A coding exercise: the three Python editors, checked like bank check.
+    ed.id_edit.setText("my-clip-by-norm")
+    ed.kind.setCurrentIndex(ed.kind.findData("code"))
+    ed.prompt.setPlainText(EDITOR_CODE_PROMPT)
+    ed.answer.setPlainText("Scale by $c / \\lVert g \\rVert_2$ only when the norm exceeds $c$.")
+    for name, text in EDITOR_CODE.items():
+        ed.code_fields.editors[name].setPlainText(text)
+    ed.refresh()
+    ed.check_code()
+    shot("editor-code", ed)
     ed.reject()
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from desktop_quiz.core.bank.userbank import is_own
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.study.grading import Rating, RecallResult
 from desktop_quiz.core.study.session import Session
@@ -69,6 +70,7 @@ class SessionPage(QWidget):
     abandoned = Signal(object)  # the Session
     answered = Signal(str)  # question id, after the answer is recorded
     moved = Signal()  # another question is shown, or one was answered or skipped
+    edit_requested = Signal(str)  # the id of the learner's own question shown
 
     def __init__(self, ctx: AppContext, env: RichEnv, parent: QWidget | None = None):
         super().__init__(parent)
@@ -177,6 +179,8 @@ class SessionPage(QWidget):
         self.act_flag = make_action(self, "Flag for later", ["Ctrl+D"])
         self.act_flag.setCheckable(True)
         self.act_end = make_action(self, "End drill…", ["Esc"])
+        self.act_edit = make_action(self, "Edit your question…", ["Ctrl+E"])
+        self.act_edit.setToolTip("Open your own question in the editor")
         self.digit_actions: list[QAction] = []
         for n in range(1, MAX_CHOICES + 1):
             a = make_action(self, f"Choose {n}", digit_keys(n))
@@ -196,6 +200,7 @@ class SessionPage(QWidget):
         self.act_skip.triggered.connect(self.skip)
         self.act_flag.triggered.connect(lambda on: self.flag_button.setChecked(on))
         self.act_end.triggered.connect(lambda: self.request_end())
+        self.act_edit.triggered.connect(self._edit)
         self.primary_button.clicked.connect(self.primary)
         self.skip_button.clicked.connect(self.skip)
         self.dont_know_button.clicked.connect(self.dont_know)
@@ -205,7 +210,8 @@ class SessionPage(QWidget):
     def menu_actions(self) -> list[QAction | None]:
         """What the main window lists in its Question menu (None = separator)."""
         return [self.act_primary, self.act_check, self.act_submit_code, self.act_dont_know,
-                self.act_hint, None, self.act_skip, self.act_flag, None, self.act_end]
+                self.act_hint, None, self.act_skip, self.act_flag, self.act_edit, None,
+                self.act_end]
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self, session: Session) -> None:
@@ -281,6 +287,10 @@ class SessionPage(QWidget):
         self.bar.setValue(s.done)
         self.bar.setUpdatesEnabled(True)
 
+    def _edit(self) -> None:
+        if self.panel is not None and self.act_edit.isEnabled():
+            self.edit_requested.emit(self.panel.question.id)
+
     def _update_actions(self) -> None:
         p = self.panel
         asking = self.state == "asking"
@@ -321,6 +331,8 @@ class SessionPage(QWidget):
         self.act_flag.setEnabled(self.state != "idle")
         self.flag_button.setEnabled(self.state != "idle")
         self.act_end.setEnabled(self.state != "idle")
+        self.act_edit.setEnabled(p is not None and self.state != "idle"
+                                 and is_own(p.question.id))
         self.end_button.setEnabled(self.state != "idle")
         points = len(p.question.key_points) if recall and p else 0
         for n, a in enumerate(self.flip_actions, start=1):

@@ -159,3 +159,36 @@ def test_a_new_own_topic_shows_everywhere_without_restart(window, qtbot, ctx):
     assert window.home.topic_items["my-interviews"].text(1) == "1"
     browse.topic.setCurrentIndex(browse.topic.findData("my-interviews"))
     assert browse.listed_ids() == ["my-last-interview"]
+
+
+def test_edit_your_question_from_the_drill_with_ctrl_e(window, qtbot, ctx):
+    from tests.gui.test_question_editor import fill_mcq
+
+    ed = QuestionEditor(ctx, window.rich_env, parent=window)
+    qtbot.addWidget(ed)
+    fill_mcq(ed, qtbot, ctx.bank.topics()[0].slug)
+    assert ed.save()
+    bundled = next(i for i in ctx.bank.all_ids() if not userbank.is_own(i))
+    window.show_page("drill")
+    window.drill.start_ordered([bundled, "my-softmax-range"])
+    page = window.drill.session_page
+    assert not page.act_edit.isEnabled()  # a bundled question cannot be edited
+    page.skip()
+    assert page.panel is not None and page.panel.question.id == "my-softmax-range"
+    assert page.act_edit.isEnabled()
+    assert page.act_edit in window.question_menu.actions()
+    seen: list[object] = []
+
+    def close_editor() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append(dialog)
+        if dialog is not None:
+            dialog.close()
+
+    QTimer.singleShot(200, close_editor)
+    page.focus_content()
+    qtbot.keyClick(QApplication.focusWidget() or page, Qt.Key.Key_E,
+                   Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert isinstance(seen[0], QuestionEditor)
+    assert seen[0].question_id() == "my-softmax-range"
