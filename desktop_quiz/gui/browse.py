@@ -243,7 +243,7 @@ class BrowsePage(QWidget):
     def edit_selected(self) -> None:
         """Open the editor on the selected question when it is one of the learner's."""
         from desktop_quiz.core.bank.userbank import is_own
-        from desktop_quiz.gui.question_editor import open_editor
+        from desktop_quiz.gui.own_questions import open_editor
 
         ids = [i for i in self.selected_ids() if is_own(i)]
         if ids and open_editor(self.ctx, self.env, ids[0], self):

@@ -12,7 +12,7 @@ from desktop_quiz.core.bank.reader import Filter
 from desktop_quiz.core.config import PLAN_OPTIONS
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.study.session import DrillSpec
-from desktop_quiz.gui import question_editor, theme
+from desktop_quiz.gui import own_questions, theme
 from desktop_quiz.gui.dialogs import notify
 from desktop_quiz.gui.home import HomePage
 from desktop_quiz.gui.page_holders import DrillArea, ProgressHolder
@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
         self.drill.go_home.connect(lambda: self.show_page("home"))
         self.drill.session_page.moved.connect(self._update_nav)
         self.drill.session_page.edit_requested.connect(
-            lambda qid: question_editor.open_editor(self.ctx, self.rich_env, qid, self))
+            lambda qid: own_questions.open_editor(self.ctx, self.rich_env, qid, self))
         self.drill.currentChanged.connect(lambda _i: self._update_nav())
         self.drill.session_page.finished.connect(lambda _s: self._update_nav())
         self.drill.session_page.abandoned.connect(lambda _s: self._update_nav())
@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Mock interview…", "Ctrl+M", self.mock_interview)
         self._add(file_menu, "Start &today's plan", "Ctrl+T", self.start_next_plan_block)
         file_menu.addSeparator()
-        question_editor.add_actions(self, file_menu)  # own questions, Export to Anki
+        own_questions.add_actions(self, file_menu)  # own questions, Export to Anki
         self._add(file_menu, "&Open data folder", "", lambda: self.settings.open_data_folder())
         self._add(file_menu, "&Back up now", "", lambda: self.settings.backup_now())
         file_menu.addSeparator()
