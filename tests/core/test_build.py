@@ -279,12 +279,40 @@ def test_the_ziamath_speed_up_draws_exactly_the_same_svg() -> None:
     render.render_svg("x", False)  # installs the speed-up
     assert ziamath.styles.asdict is render._shallow_fields
     fast = [render.render_svg(t, d) for t, d in formulas]
-    ziamath.styles.asdict = dc.asdict
+    render.slow_down_ziamath(ziamath)
+    assert ziamath.styles.asdict is dc.asdict
     try:
         slow = [_render_without_speed_up(t, d) for t, d in formulas]
     finally:
         render.speed_up_ziamath(ziamath)
     assert fast == slow
+
+
+def test_the_ziamath_speed_up_matches_on_every_formula_of_the_bank(bank_path) -> None:
+    """Every formula the bank holds, laid out with and without the speed-ups."""
+    import sqlite3
+
+    import ziamath
+
+    from desktop_quiz.core.bank import render
+
+    con = sqlite3.connect(bank_path)
+    try:
+        rows = con.execute("SELECT tex, display FROM math ORDER BY hash").fetchall()
+    finally:
+        con.close()
+    assert len(rows) > 1000
+    # A stride keeps the test short; which formulas is fixed by the hash order.
+    sample = [*rows[::8], (r"\left( \frac{a}{b} \right) \bigg| x", 1),
+              (r"\lVert \mathbf{x} \rVert_2 \le \left[ \sum_i x_i^2 \right]^{1/2}", 0)]
+    render.render_svg("x", False)
+    fast = [render.render_svg(t, bool(d)) for t, d in sample]
+    render.slow_down_ziamath(ziamath)
+    try:
+        slow = [_render_without_speed_up(t, bool(d)) for t, d in sample]
+    finally:
+        render.speed_up_ziamath(ziamath)
+    assert [t for (t, _), a, b in zip(sample, fast, slow, strict=True) if a != b] == []
 
 
 def _render_without_speed_up(tex: str, display: bool) -> str:
