@@ -33,8 +33,8 @@ def weakest_topics(ctx: AppContext, n: int) -> list[tuple[str, str]]:
     """(slug, "mastery 62% · 9/25 seen") for the weakest topics with answers."""
     from desktop_quiz.core.progress import mastery
 
-    return [(m.topic, f"{round(100 * m.mastery)}% · {m.seen}/{m.total} seen")
-            for m in mastery.weakest_topics(ctx, n)]
+    rows = mastery.lowest_shown(mastery.topic_mastery_now(ctx), n)  # Progress's red bars
+    return [(m.topic, f"{mastery.shown_percent(m)}% · {m.seen}/{m.total} seen") for m in rows]
 
 
 class HomePage(QWidget):

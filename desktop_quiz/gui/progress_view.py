@@ -61,15 +61,7 @@ from desktop_quiz.gui.widgets import MARGIN, SPACING, button, label
 FULL_TITLES_PX = 285
 
 
-def shown_percent(m: mastery.TopicMastery) -> int:
-    """The mastery as the chart's bar shows it (whole percent)."""
-    return round(m.mastery * 100)
-
-
-def by_shown_mastery(rows: list[mastery.TopicMastery]) -> list[mastery.TopicMastery]:
-    """Started topics by the bar (lowest first), then topics not started; ties keep the
-    core's order (the lower top of the 90% range first)."""
-    return sorted(rows, key=lambda m: (m.attempts == 0, shown_percent(m) if m.attempts else 0))
+by_shown_mastery = mastery.by_shown_mastery
 
 
 class ProgressView(QWidget):
@@ -270,11 +262,7 @@ class ProgressView(QWidget):
     def weakest(self) -> list[mastery.TopicMastery]:
         """The five lowest bars (more when the fifth is tied): red in "Weak topics now",
         drilled by "Drill weakest topics"."""
-        started = [m for m in self.mastery if m.attempts]
-        if len(started) <= HIGHLIGHTED:
-            return started
-        cut = shown_percent(started[HIGHLIGHTED - 1])
-        return [m for m in started if shown_percent(m) <= cut]
+        return mastery.lowest_shown(self.mastery, HIGHLIGHTED)
 
     def _drill(self) -> None:
         topics = [m.topic for m in self.weakest]

@@ -284,3 +284,26 @@ def test_weak_topics_sort_by_the_bar_and_equal_bars_share_a_colour(view, study_c
     v.mastery = by_shown_mastery(core_order)
     assert len(v.weakest) == 6 and {"b", "e"} <= {m.topic for m in v.weakest}
     assert "lowest" in v.now_chart.caption.text()  # the rule is stated on the chart
+
+
+def test_home_lists_exactly_the_topics_progress_marks_weakest(app, ctx, qtbot):
+    """Both screens name the same weakest topics (the lowest values shown, ties in)."""
+    from desktop_quiz.gui.home import HomePage
+    from desktop_quiz.gui.progress_view import ProgressView
+
+    fill_demo(ctx, days=30, seed=5)
+    home = HomePage(ctx)
+    qtbot.addWidget(home)
+    view = ProgressView(ctx)
+    qtbot.addWidget(view)
+    view.refresh()
+    from desktop_quiz.gui.home import weakest_topics
+
+    listed = [slug for slug, _ in weakest_topics(ctx, 5)]
+    assert len(listed) >= 5
+    assert listed == [m.topic for m in view.weakest]
+    shown = {m.topic: round(100 * m.mastery) for m in view.mastery}
+    assert [shown[t] for t in listed] == sorted(shown[t] for t in listed)
+    assert max(shown[t] for t in listed) <= min(
+        v for t, v in shown.items() if t not in listed
+        and next(m for m in view.mastery if m.topic == t).attempts)

@@ -301,6 +301,27 @@ def _due_by_topic(progress: Progress, catalog: Catalog, until: datetime) -> dict
     return counts
 
 # -- public API ------------------------------------------------------------------------
+def shown_percent(m: TopicMastery) -> int:
+    """The mastery as the app shows it (whole percent)."""
+    return round(m.mastery * 100)
+
+
+def by_shown_mastery(rows: list[TopicMastery]) -> list[TopicMastery]:
+    """Started topics by the value shown (lowest first), then topics not started; ties
+    keep the given order (from :func:`topic_mastery_now`: the lower top of the range)."""
+    return sorted(rows, key=lambda m: (m.attempts == 0, shown_percent(m) if m.attempts else 0))
+
+
+def lowest_shown(rows: list[TopicMastery], n: int = 5) -> list[TopicMastery]:
+    """The ``n`` started topics with the lowest value shown, more when the n-th is tied:
+    what Home lists and Progress marks red, so the two screens never disagree."""
+    started = [m for m in by_shown_mastery(rows) if m.attempts]
+    if len(started) <= n:
+        return started
+    cut = shown_percent(started[n - 1])
+    return [m for m in started if shown_percent(m) <= cut]
+
+
 def weakest_topics(source: Source, n: int = 5, now: datetime | None = None,
                    tz: tzinfo | None = None) -> list[TopicMastery]:
     """The ``n`` weakest topics among those with answers (see the ranking rule above)."""
