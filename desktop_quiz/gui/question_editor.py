@@ -16,7 +16,7 @@ from typing import Any, cast
 from desktop_quiz.core.bank import userbank
 from desktop_quiz.core.bank.reader import Bank
 from desktop_quiz.core.context import AppContext
-from desktop_quiz.core.model import DIFFICULTY_NAMES, ID_RE, Question
+from desktop_quiz.core.model import DIFFICULTY_NAMES, ID_RE, Choice, Question
 from desktop_quiz.gui.compose import question_html
 from desktop_quiz.gui.editor_code import CodeFields, passed_text, run_checks
 from desktop_quiz.gui.qt import (
@@ -83,6 +83,10 @@ class QuestionEditor(QDialog):
         self.original: tuple[str, str] | None = None  # (topic, id) being edited
         self.saved_id: str | None = None
         self.problems: list[str] = []
+        # The id follows the prompt until the learner sets one of their own.
+        self._id_auto = qid is None
+        self._suggested = userbank.PREFIX
+        self._touched = qid is not None  # a blank new form shows no problems yet
         self.setWindowTitle("Edit question" if qid else "New question")
         self.setAccessibleName("Question editor")
         self.resize(1180, 780)
@@ -237,6 +241,14 @@ class QuestionEditor(QDialog):
         return out + list(self.code_fields.editors.values())
 
     def _changed(self) -> None:
+        self._touched = True
+        if self.question_id() not in ("", userbank.PREFIX, self._suggested):
+            self._id_auto = False  # set by the learner
+        if self._id_auto:
+            taken = set(self.ctx.bank.all_ids()) | {p.stem for p in
+                                                    userbank.own_files(self.ctx.data_dir)}
+            self._suggested = userbank.suggest_id(self.prompt.toPlainText(), taken)
+            self.id_edit.setText(self._suggested)
         self._kind_changed()
         self.code_fields.status.setText("")  # an earlier check no longer applies
         self._timer.start()
@@ -356,12 +368,31 @@ class QuestionEditor(QDialog):
         self._timer.stop()
         q, self.problems = self.check()
         self._show_problems()
-        if q is not None:
-            rendered = self.rendered(q)
-            topic = self.ctx.bank.topic(q.topic)
-            self.preview.set_bank_html(question_html(
-                rendered, topic.title if topic else userbank.own_topic_title(q.topic),
-                self.preview_env.theme))
+        shown = q or self.draft()
+        if shown is None:
+            return
+        try:
+            rendered = self.rendered(shown)
+        except ValueError:  # MathError: a half-typed formula keeps the last preview
+            return
+        topic = self.ctx.bank.topic(shown.topic)
+        self.preview.set_bank_html(question_html(
+            rendered, topic.title if topic else userbank.own_topic_title(shown.topic),
+            self.preview_env.theme))
+
+    def draft(self) -> Question | None:
+        """What is typed so far, for the preview while the question is not valid yet."""
+        if not self.prompt.toPlainText().strip():
+            return None
+        kind = str(self.kind.currentData())
+        choices = tuple(Choice(text.text().strip(), correct.isChecked(), why.text().strip())
+                        for correct, text, why in self.choice_rows
+                        if text.text().strip()) if kind == "mcq" else ()
+        return Question(self.question_id() or userbank.PREFIX, self.topic_slug() or "mine",
+                        kind, int(self.difficulty.currentData()),
+                        tuple(self.tags.text().split()), self.prompt.toPlainText(),
+                        self.answer.toPlainText(), choices=choices,
+                        hint=self.hint.toPlainText(), references=self.references.toPlainText())
 
     def rendered(self, q: Question) -> Question:
         """The builder's Renderer on the editor's Markdown, as the bank stores it."""
@@ -395,7 +426,7 @@ class QuestionEditor(QDialog):
 
     def _show_problems(self) -> None:
         self.errors.setText("\n".join(self.problems))
-        self.errors.setVisible(bool(self.problems))
+        self.errors.setVisible(bool(self.problems) and self._touched)
         self.save_button.setEnabled(not self.problems)
 
     # -- save, delete ------------------------------------------------------------------

@@ -192,3 +192,33 @@ def test_edit_your_question_from_the_drill_with_ctrl_e(window, qtbot, ctx):
     qtbot.waitUntil(lambda: bool(seen))
     assert isinstance(seen[0], QuestionEditor)
     assert seen[0].question_id() == "my-softmax-range"
+
+
+def test_a_blank_form_is_quiet_the_id_follows_the_prompt_and_the_preview_is_live(window, qtbot,
+                                                                                 ctx):
+    ed = QuestionEditor(ctx, window.rich_env, parent=window)
+    qtbot.addWidget(ed)
+    ed.show()
+    assert ed.problems and not ed.errors.isVisible()  # nothing typed: no red text yet
+    assert not ed.save_button.isEnabled()
+    ed.prompt.setPlainText("Why does L1 regularization give sparse weights $\\sqrt{w_j}$?")
+    ed.refresh()
+    assert ed.question_id() == "my-l1-regularization-give-sparse-weights"
+    assert ed.errors.isVisible()  # now the missing parts are named
+    html = ed.preview.bank_html()
+    assert "sparse weights" in html and "math:" in html  # previewed before it is valid
+    ed.id_edit.setFocus()
+    ed.id_edit.selectAll()
+    qtbot.keyClicks(ed.id_edit, "my-l1-sparsity")
+    ed.prompt.setPlainText("Why does L1 regularization give sparse weights, unlike L2?")
+    ed.refresh()
+    assert ed.question_id() == "my-l1-sparsity"  # typed by the learner: kept
+
+
+def test_suggested_ids_skip_filler_and_never_collide():
+    assert userbank.suggest_id("What is the bias-variance trade-off?", set()) \
+        == "my-bias-variance-trade-off"
+    assert userbank.suggest_id("What is the bias-variance trade-off?",
+                               {"my-bias-variance-trade-off"}) == "my-bias-variance-trade-off-2"
+    assert userbank.suggest_id("", set()) == "my-"
+    assert userbank.suggest_id("Compute $\\sigma(x)$ for `x`", set()) == "my-compute"

@@ -377,5 +377,28 @@ def delete_question(data_dir: Path, qid: str, topic: str | None = None) -> bool:
     return False
 
 
+_FILLER = frozenset((
+    "a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "with", "by", "is", "are",
+    "be", "does", "do", "what", "why", "how", "which", "when", "who", "whom", "your", "you",
+    "it", "its", "this", "that", "these", "those", "than", "vs", "can", "should", "would",
+    "will"))
+
+
+def suggest_id(prompt: str, taken: Iterable[str], words: int = 5) -> str:
+    """``my-`` and the prompt's first few content words, made unique against ``taken``:
+    the editor fills the id in until the learner types one."""
+    import re
+
+    text = re.sub(r"\$[^$]*\$|`[^`]*`", " ", prompt.lower())  # formulas and code say little
+    picked = [w for w in re.findall(r"[a-z0-9]+", text) if w not in _FILLER][:words]
+    base = PREFIX + "-".join(picked)[:48].strip("-") if picked else PREFIX
+    if base == PREFIX:
+        return PREFIX
+    used, n, candidate = set(taken), 2, base
+    while candidate in used:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
 def question_path(data_dir: Path, qid: str) -> Path | None:
     return next((p for p in own_files(data_dir) if p.stem == qid), None)
