@@ -18,7 +18,7 @@ from desktop_quiz.core.bank.reader import Bank
 from desktop_quiz.core.context import AppContext
 from desktop_quiz.core.progress import mastery
 from desktop_quiz.core.progress.demo import fill_demo
-from desktop_quiz.core.progress.storage import Answer
+from desktop_quiz.core.progress.storage import Answer, iso
 from desktop_quiz.core.study import planner
 from desktop_quiz.core.study.planner import PlanSettings, load_inputs, make_plan
 
@@ -167,9 +167,10 @@ def test_focus_topics_get_more_time(learner):
 
 
 def test_unseen_topics_are_covered_before_depth(pctx):
-    plan = plan_of(pctx, settings(days=14, minutes=45))
+    plan = plan_of(pctx, settings(days=14, minutes=10))
     first = [i for i in plan.days[0].items if i.kind in ("new", "weak")]
-    # A new learner's first day: one question in each of many topics, none twice.
+    # A new learner's short first day (fewer questions than topics): one question in
+    # each of many topics, none twice.
     assert len(first) >= 6 and all(i.count == 1 for i in first)
     long_day = plan_of(pctx, settings(days=14, minutes=120))
     assert {i.topic for i in long_day.days[0].items if i.kind == "new"} == set(TOPICS)
@@ -279,17 +280,22 @@ def test_the_plan_changes_after_answers(learner):
 
 
 def follow(ctx: AppContext, plan: planner.Plan, day: date, rng: random.Random,
-           skill: dict[str, float]) -> None:
+           skill: dict[str, float], hour: float = 19.0) -> None:
     """Do the day's plan as the app would start it (the drill machinery picks questions)."""
     from desktop_quiz.core.bank.reader import Filter
     from desktop_quiz.core.study.session import DrillSpec, assemble
 
-    when = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=19)
+    when = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=hour)
     sid = f"follow-{day.isoformat()}"
     for item in plan.days[0].items:
         if item.kind == "mock":
-            continue
-        if item.kind == "review":
+            # As Home starts it: random recall questions, a session of mode "mock".
+            sid = f"follow-mock-{day.isoformat()}"
+            with ctx.progress.transaction() as db:
+                db.execute("INSERT INTO sessions (id, mode, started_at, spec) "
+                           "VALUES (?, 'mock', ?, '{}')", (sid, iso(when)))
+            spec = DrillSpec(Filter(kinds=("recall",)), item.count, "random", "mock")
+        elif item.kind == "review":
             spec = DrillSpec(Filter(ids=tuple(ctx.progress.due_ids(when + timedelta(hours=5))),
                                     topics=(item.topic or "",)), item.count, "due-first")
         else:
@@ -301,7 +307,8 @@ def follow(ctx: AppContext, plan: planner.Plan, day: date, rng: random.Random,
             right = rng.random() < p
             when += timedelta(seconds=50)
             ctx.progress.record(Answer(qid, q.kind, when, right, float(right),
-                                       3 if right else 1, 40_000, "drill", sid))
+                                       3 if right else 1, 40_000, spec.mode, sid))
+        sid = f"follow-{day.isoformat()}"
 
 
 def test_the_forecast_rises_when_the_plan_is_followed(learner):
@@ -433,3 +440,54 @@ def test_planning_loads_neither_numpy_nor_fsrs(learner_db: Path, plan_bank_path:
                             cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# -- calibration: the forecast against what following the plan reaches --------------------
+OTHER_WEAK = ("topic00", "topic03", "topic07")  # another learner, weak elsewhere
+
+
+@pytest.fixture(scope="module")
+def other_learner_db(plan_bank_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("other-learner")
+    ctx = AppContext.open(folder, Bank(plan_bank_path))
+    fill_demo(ctx, days=40, seed=11, weak_topics=OTHER_WEAK, now=NOW, tz=UTC)
+    ctx.close()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def followed(other_learner_db: Path, plan_bank_path: Path,
+             tmp_path_factory: pytest.TempPathFactory) -> tuple[list[float], float]:
+    """Follow a 90-minute plan for 10 days at varying hours, as the history's learner
+    studied (mornings or evenings). Returns each day's mean plan forecast and the mean
+    mastery reached at the date (by the mastery model itself)."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("followed") / "data"
+    shutil.copytree(other_learner_db, folder)
+    ctx = AppContext.open(folder, Bank(plan_bank_path))
+    s = settings(days=10, minutes=90)
+    rng = random.Random(3)
+    skill = {t: 0.3 if t in OTHER_WEAK else 0.82 for t in TOPICS}
+    now, means = NOW, []
+    for _ in range((s.interview_date - NOW.date()).days):
+        plan = plan_of(ctx, s, now)
+        means.append(sum(f.plan for f in plan.forecast) / len(plan.forecast))
+        hour = rng.uniform(18, 22) if rng.random() < 0.6 else rng.uniform(8.5, 10)
+        follow(ctx, plan, now.date(), rng, skill, hour)
+        now = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(),
+                               UTC) + timedelta(hours=8)
+    at = datetime.combine(s.interview_date, datetime.min.time(), UTC)
+    real = {m.topic: m.mastery for m in mastery.topic_mastery_now(ctx, at, UTC)}
+    ctx.close()
+    return means, sum(real.values()) / len(real)
+
+
+def test_the_forecast_at_day_zero_is_what_following_the_plan_reaches(followed):
+    means, reached = followed
+    assert abs(means[0] - reached) <= 0.03, (means[0], reached)
+
+
+def test_following_the_plan_does_not_lower_its_forecast(followed):
+    means, _reached = followed
+    assert means[-1] >= means[0] - 0.02, means

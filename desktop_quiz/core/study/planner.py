@@ -12,10 +12,12 @@ The model
 Mastery is :mod:`desktop_quiz.core.progress.mastery`'s: per topic, the mean over its
 questions of the FSRS retrievability ``R`` of seen ones and the learner's shrunk
 first-attempt accuracy ``p`` for unseen ones. The plan simulates the days up to the
-interview, one study day at a time, with a compact FSRS-6 model (default weights,
-difficulty held at 5): each simulated card has a stability, a last review and a due
-day. Outcomes are the expected ones, made deterministic by error diffusion per
-topic (a review at R = 0.9 succeeds nine times in ten, in a fixed pattern).
+interview, one study day at a time, with a compact copy of the app's FSRS-6
+scheduler (default weights, its learning and relearning steps, short-term stability
+for a return within a whole day): each simulated card has a stability, difficulty,
+state, last review and due time. Outcomes are the expected ones, made deterministic
+by error diffusion per topic (a review at R = 0.9 succeeds nine times in ten, in a
+fixed pattern); a first answer succeeds at the topic's shrunk first-attempt rate.
 
 Each study day
 --------------
@@ -28,8 +30,8 @@ Each study day
 3. **New and weak material**, one question at a time where the expected gain in
    mastery per minute is highest: a new question of topic ``t`` gains
    ``weight_t · (retention − p_t) / n_t`` (``p_t`` low in a weak topic), per minute of
-   all its answers until FSRS's learning steps let it go (two, three after a miss:
-   :func:`new_answers`; a review that may lapse costs :func:`review_answers`). Focus
+   its one answer (a drill asks a question once; FSRS's learning steps bring it back
+   as a due review on the next study day, simulated and costed there). Focus
    topics weigh :data:`FOCUS_WEIGHT`; topics with fewer than :data:`COVERAGE_MIN` questions seen get
    :data:`COVERAGE_BOOST` (coverage of unseen topics before depth); each further
    question of a topic on the same day gains :data:`DEPTH_DECAY` times less. Items in
@@ -72,14 +74,6 @@ DEFAULT_MINUTES = {"mcq": 1.0, "recall": 3.0, "code": 8.0}
 DEFAULT_OTHER_MINUTES = 2.0
 MIN_SAMPLES = 5
 MAX_GAP_MINUTES = 15.0  # a longer pause between two answers is a break, not study
-# FSRS learning steps: a new question is answered twice before it graduates (once more
-# after a miss), and a lapsed one once more (relearning): expected answers per item.
-def new_answers(p: float) -> float:
-    return 2.0 + (1.0 - p)
-
-
-def review_answers(r: float) -> float:
-    return 2.0 - r
 FOCUS_WEIGHT = 2.0
 WEAK_PRIORITY = 2.0  # "weak topics first": their gain per minute counts double
 COVERAGE_MIN = 1
@@ -100,6 +94,15 @@ MAX_HORIZON_DAYS = 730
 W = (0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796,
      1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542)
 DIFFICULTY = 5.0
+# fsrs.Scheduler's default (re)learning steps, in days: a drill answers a question
+# once, so a new or lapsed card comes back as a due review on the next study day.
+LEARNING_STEPS = (1 / 1440, 10 / 1440)
+RELEARNING_STEPS = (10 / 1440,)
+LEARNING, REVIEW, RELEARNING = 1, 2, 3  # fsrs.State
+STABILITY_MIN = 0.001
+# FSRS uses short-term stability when a card comes back less than a whole day later.
+# For a nominal one-day gap, the share that does is the learner's own (shrunk to 1/2).
+EARLY_PRIOR = 10.0
 PER_QUESTION_PRIOR = 4.0
 Z = 1.6449
 
@@ -134,6 +137,8 @@ class SeenCard:
     due: float
     answers: int
     difficulty: float = DIFFICULTY
+    state: int = REVIEW
+    step: int | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,7 @@ class PlanInputs:
     mock_size: int = 5
     mock_seconds: int = 180
     retention: float = 0.9
+    early_share: float = 0.5  # of one-day returns, those under 24 h (short-term FSRS)
 
     def item_minutes(self, kind: str) -> float:
         return self.minutes.get(kind, DEFAULT_MINUTES.get(kind, DEFAULT_OTHER_MINUTES))
@@ -194,7 +200,8 @@ def load_inputs(bank: Bank, progress: Progress, settings: Settings | PlanSetting
     db = progress.db
     cards_rows = {str(r[0]): r for r in db.execute(
         "SELECT question_id, stability, last_review, due, "
-        "json_extract(card, '$.difficulty') FROM cards")}
+        "json_extract(card, '$.difficulty'), json_extract(card, '$.state'), "
+        "json_extract(card, '$.step') FROM cards")}
     stats = {str(q): (int(n), int(ok)) for q, n, ok in db.execute(
         """SELECT a.question_id, count(*),
                   (SELECT correct FROM answers f WHERE f.question_id = a.question_id
@@ -216,7 +223,9 @@ def load_inputs(bank: Bank, progress: Progress, settings: Settings | PlanSetting
         first_right[topic][1] += 1
         cards.append(SeenCard(qid, topic, kind_of.get(qid, "mcq"), float(row[1] or W[0]),
                               days(parse_time(row[2])), days(parse_time(row[3])), n,
-                              float(row[4]) if row[4] is not None else DIFFICULTY))
+                              float(row[4]) if row[4] is not None else DIFFICULTY,
+                              int(row[5]) if row[5] is not None else REVIEW,
+                              int(row[6]) if row[6] is not None else None))
     # The learner's own time per question: answer to answer within a session.
     gaps: dict[str, list[float]] = {}
     done_today = 0.0
@@ -237,6 +246,12 @@ def load_inputs(bank: Bank, progress: Progress, settings: Settings | PlanSetting
             done_today += gap
         previous = (sid, when)
     minutes = {k: median(v) for k, v in gaps.items() if len(v) >= MIN_SAMPLES}
+    # Returns to a question after about a day: how many came within 24 h.
+    early, ones = db.execute(
+        """SELECT coalesce(sum(g < 1.0), 0), count(*) FROM (
+             SELECT julianday(answered_at) - lag(julianday(answered_at))
+                    OVER (PARTITION BY question_id ORDER BY answered_at) AS g
+             FROM answers) WHERE g >= 0.5 AND g < 1.5""").fetchone()
     row = db.execute("SELECT max(started_at) FROM sessions WHERE mode = 'mock'").fetchone()
     last_mock = days(parse_time(row[0])) if row and row[0] else None
     return PlanInputs(
@@ -247,7 +262,8 @@ def load_inputs(bank: Bank, progress: Progress, settings: Settings | PlanSetting
         cards=tuple(cards), minutes=minutes, done_today=round(done_today, 3),
         last_mock=last_mock, mock_size=int(mock_size or 5),
         mock_seconds=int(mock_seconds or 180),
-        retention=float(progress.scheduling.desired_retention))
+        retention=float(progress.scheduling.desired_retention),
+        early_share=(int(early) + EARLY_PRIOR * 0.5) / (int(ones) + EARLY_PRIOR))
 
 
 # -- results ------------------------------------------------------------------------
@@ -364,14 +380,15 @@ def interval(stability: float, retention: float) -> float:
     return stability / FACTOR * (retention ** (1.0 / DECAY) - 1.0)
 
 
-def initial_difficulty(rating: int) -> float:
-    return min(max(W[4] - math.exp(W[5] * (rating - 1)) + 1.0, 1.0), 10.0)
+def initial_difficulty(rating: int, clamp: bool = True) -> float:
+    d = W[4] - math.exp(W[5] * (rating - 1)) + 1.0
+    return min(max(d, 1.0), 10.0) if clamp else d
 
 
 def next_difficulty(d: float, rating: int) -> float:
     delta = -W[6] * (rating - 3)
     d = d + delta * (10.0 - d) / 9.0
-    d = W[7] * initial_difficulty(4) + (1.0 - W[7]) * d
+    d = W[7] * initial_difficulty(4, clamp=False) + (1.0 - W[7]) * d
     return min(max(d, 1.0), 10.0)
 
 
@@ -382,7 +399,18 @@ def after_success(s: float, r: float, d: float = DIFFICULTY) -> float:
 
 def after_lapse(s: float, r: float, d: float = DIFFICULTY) -> float:
     lapse = W[11] * d ** (-W[12]) * ((s + 1.0) ** W[13] - 1.0) * math.exp(W[14] * (1 - r))
-    return min(s, lapse)
+    return max(min(s / math.exp(W[17] * W[18]), lapse), STABILITY_MIN)
+
+
+def short_term(s: float, rating: int) -> float:
+    """FSRS's stability after an answer less than a whole day after the last one."""
+    grow = math.exp(W[17] * (rating - 3 + W[18])) * s ** (-W[19])
+    return max(s * (max(grow, 1.0) if rating >= 2 else grow), STABILITY_MIN)
+
+
+def days_until_due(s: float, retention: float) -> float:
+    """fsrs.Scheduler's interval: whole days, at least one."""
+    return float(max(round(interval(s, retention)), 1))
 
 
 def redrill_gain(s: float, elapsed: float, ahead: float, d: float = DIFFICULTY) -> float:
@@ -407,6 +435,8 @@ class _Card:
     due: float
     answers: int
     d: float = DIFFICULTY
+    state: int = REVIEW
+    step: int | None = None
 
 
 @dataclass
@@ -483,7 +513,7 @@ def readiness(values: dict[str, float], weights: dict[str, float]) -> float:
 # -- planning --------------------------------------------------------------------------
 def _initial_state(inputs: PlanInputs) -> _State:
     cards = {c.qid: _Card(c.qid, c.topic, c.kind, c.stability, c.last, c.due, c.answers,
-                          c.difficulty) for c in inputs.cards}
+                          c.difficulty, c.state, c.step) for c in inputs.cards}
     seen = {t: inputs.first_right.get(t, (0, 0))[1] for t in inputs.topics}
     return _State(cards, {t: _interleaved(inputs.unseen.get(t, ())) for t in inputs.topics},
                   seen)
@@ -504,17 +534,36 @@ def _interleaved(kinds: tuple[str, ...]) -> list[str]:
     return [k for _pos, k in sorted(order)]
 
 
-def _review(state: _State, card: _Card, t: float, retention: float) -> None:
-    r = recall(t - card.last, card.s)
-    if state.outcome(card.topic, r):
-        card.s = after_success(card.s, r, card.d)
-        card.d = next_difficulty(card.d, 3)
-    else:
-        card.s = after_lapse(card.s, r, card.d)
-        card.d = next_difficulty(card.d, 1)
+def _review(state: _State, card: _Card, t: float, inputs: PlanInputs) -> None:
+    """One answer to a seen card, as fsrs.Scheduler.review_card updates it (Good/Again)."""
+    elapsed = t - card.last
+    r = recall(elapsed, card.s)
+    right = state.outcome(card.topic, r)
+    rating = 3 if right else 1
+    long = after_success(card.s, r, card.d) if right else after_lapse(card.s, r, card.d)
+    # FSRS counts whole days: under one day is short-term. Every simulated answer is
+    # at mid-day, so a one-day gap is under 24 h for the learner's share of returns.
+    # (Drawn, not averaged: a mean stability would overstate the mean recall.)
+    early = elapsed < 0.5 or (elapsed < 1.5 and state.outcome("~early", inputs.early_share))
+    card.s = short_term(card.s, rating) if early else long
+    card.d = next_difficulty(card.d, rating)
     card.last = t
     card.answers += 1
-    card.due = t + max(interval(card.s, retention), 0.5)
+    steps = LEARNING_STEPS if card.state == LEARNING else RELEARNING_STEPS
+    if card.state == REVIEW:
+        graduate = right
+        if not right:
+            card.state, card.step = RELEARNING, 0
+    else:
+        step = card.step or 0
+        graduate = right and (step >= len(steps) or step + 1 == len(steps))
+        if not graduate:
+            card.step = step + 1 if right else 0
+    if graduate:
+        card.state, card.step = REVIEW, None
+        card.due = t + days_until_due(card.s, inputs.retention)
+    else:
+        card.due = t + steps[card.step or 0]
 
 
 def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = True
@@ -559,11 +608,11 @@ def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = Tru
                      key=lambda c: (c.due, c.qid))
         reviewed: dict[str, list[float]] = {}
         for c in due:
-            m = inputs.item_minutes(c.kind) * review_answers(recall(t - c.last, c.s))
+            m = inputs.item_minutes(c.kind)
             if not fits(used, m, limit - reserved, slack):
                 break
             used += m
-            _review(state, c, t, inputs.retention)
+            _review(state, c, t, inputs)
             acc = reviewed.setdefault(c.topic, [0, 0.0])
             acc[0] += 1
             acc[1] += m
@@ -620,8 +669,8 @@ def _new_material(inputs: PlanInputs, state: _State, p: dict[str, float],
             coverage = COVERAGE_BOOST if state.seen.get(topic, 0) < COVERAGE_MIN else 1.0
             gain = weights[topic] * max(inputs.retention - p[topic], 0.01) * coverage * depth
             # A drill of the topic draws its kinds in proportion: cost at their mean.
-            cost = (sum(inputs.item_minutes(k) for k in kinds) / len(kinds)
-                    * new_answers(p[topic]))
+            # (Its learning steps come back as tomorrow's due reviews, costed there.)
+            cost = sum(inputs.item_minutes(k) for k in kinds) / len(kinds)
             heapq.heappush(heap, (-gain / (n_total * cost), topic, "new"))
         elif topic in weak:
             cards = redrill_order.get(topic)
@@ -644,23 +693,24 @@ def _new_material(inputs: PlanInputs, state: _State, p: dict[str, float],
         _neg, topic, what = heapq.heappop(heap)
         if what == "new":
             kind = state.unseen[topic][0]
-            m = inputs.item_minutes(kind) * new_answers(p[topic])
+            m = inputs.item_minutes(kind)
             if not fits(used, m, room, slack):
                 continue  # a cheaper question elsewhere may still fit
             state.unseen[topic].pop(0)
             qid = f"~{topic}~{state.seen.get(topic, 0)}"
+            # A first answer: FSRS's initial stability, then its learning steps.
             right = state.outcome(topic, p[topic])
-            s = W[2] if right else W[0]
-            state.cards[qid] = _Card(qid, topic, kind, s, t, t + max(interval(s, inputs.retention),
-                                                                    0.5), 1,
-                                     initial_difficulty(3 if right else 1))
+            step = 1 if right else 0
+            state.cards[qid] = _Card(qid, topic, kind, W[2] if right else W[0], t,
+                                     t + LEARNING_STEPS[step], 1,
+                                     initial_difficulty(3 if right else 1), LEARNING, step)
             state.seen[topic] = state.seen.get(topic, 0) + 1
         else:
             card = redrill_order[topic].pop(0)
             m = inputs.item_minutes(card.kind)
             if not fits(used, m, room, slack):
                 continue
-            _review(state, card, t, inputs.retention)
+            _review(state, card, t, inputs)
         used += m
         taken[topic] = taken.get(topic, 0) + 1
         acc = spent.setdefault((topic, what), [0, 0.0])
@@ -685,7 +735,7 @@ def _redrill(inputs: PlanInputs, state: _State, weakest: tuple[str, ...], t: flo
         if not fits(used, m, room, slack):
             continue
         used += m
-        _review(state, c, t, inputs.retention)
+        _review(state, c, t, inputs)
         acc = spent.setdefault(c.topic, [0, 0.0])
         acc[0] += 1
         acc[1] += m
