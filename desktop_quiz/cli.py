@@ -624,7 +624,8 @@ def grade_json(result: object) -> dict[str, object]:
     assert isinstance(result, RecallResult)
     return {"score": round(result.score, 4), "suggested_rating": int(result.suggested),
             "points": [{"hit": p.hit, "evidence": p.evidence if p.hit else None,
-                        "text": p.text, "contradicted_by": p.vetoed or None}
+                        "text": p.text, "contradicted_by": p.vetoed or None,
+                        "reason": p.reason or None}
                        for p in result.points],
             "reasons": list(result.reasons)}
 

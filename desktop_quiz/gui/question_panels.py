@@ -443,8 +443,8 @@ class RecallPanel(QWidget):
                     f'background:{marker(t).name()}; color:{t.text}">'
                     f"{html.escape(snippet(p.evidence, 160))}</span>")
         elif not p.hit and p.vetoed and not p.flipped:
-            out += (f'<br><span style="color:{t.muted}">your answer says the opposite '
-                    f"(“{html.escape(p.vetoed)}”)</span>")
+            why = p.reason or f"your answer says the opposite (“{p.vetoed}”)"
+            out += f'<br><span style="color:{t.muted}">{html.escape(why)}</span>'
         return out
 
     def _highlight(self, t: theme.Theme) -> None:

@@ -46,8 +46,8 @@ def test_scores_order_the_answer_kinds(figures: dict[str, float]) -> None:
     assert means == sorted(means, reverse=True)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: three targets missed (AUC 0.87 and 0.76, "
-                   "wrong-vocabulary answers above Again 73%): keywords cannot see a false "
+@pytest.mark.xfail(strict=True, reason="issue 12: three targets missed (AUC 0.89 and 0.79, "
+                   "wrong-vocabulary answers above Again 72%): keywords cannot see a false "
                    "relation between the right terms; remove this marker when they are met")
 def test_issue_12_targets(figures: dict[str, float]) -> None:
     print(format_figures(figures))

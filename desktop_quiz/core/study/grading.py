@@ -32,8 +32,15 @@ from functools import lru_cache
 
 from desktop_quiz.core.model import KeyPoint, Question, Rating
 from desktop_quiz.core.progress.scheduling import easy_threshold_seconds
+from desktop_quiz.core.study.contradiction import (
+    clause,
+    opposite_property,
+    subjects,
+    wrong_subject,
+)
 from desktop_quiz.core.study.matching import (
     OPPOSITES,
+    VERBS,
     Answer,
     Match,
     Phrase,
@@ -56,29 +63,6 @@ __all__ = ["STOP_WORDS", "Rating", "antonym_prefixed", "easy_threshold_seconds",
 RATING_THRESHOLDS = ((1.0, Rating.EASY), (0.7, Rating.GOOD), (0.4, Rating.HARD))
 LONG_FACTOR = 3.0  # an answer this many times longer than the model answer is padded
 LIST_MIN_WORDS = 5  # shorter answers are too short to call a list of terms
-# A rough verb lexicon for the list-of-terms check: auxiliaries and modals, and the
-# stems of verbs common in technical explanations. Any of them, or a word ending in
-# -ing/-ed, counts as a verb.
-VERBS = frozenset(stem(w) for w in """
-    is are was were be been being am isn aren has have had do does did can could will
-    would should shall may might must need needs let lets make makes take takes give gives
-    get gets use uses mean means help helps keep keeps become becomes go goes come comes
-    add adds reduce reduces increase increases decrease decreases lower lowers raise raises
-    cause causes lead leads avoid avoids prevent prevents allow allows require requires
-    depend depends measure measures compute computes estimate estimates predict predicts
-    learn learns train trains fit fits model models sample samples split splits compare
-    compares choose chooses pick picks set sets change changes grow grows shrink shrinks
-    drop drops remove removes push pushes pull pulls work works fail fails tend tends
-    stay stays scale scales handle handles capture captures treat treats assume assumes
-    run runs check checks test tests tell tells show shows say says find finds look looks
-    see sees try tries want wants know knows think thinks stop stops start starts move
-    moves map maps turn turns call calls apply applies produce produces return returns
-    minimize minimizes maximize maximizes optimize optimizes penalize penalizes converge
-    converges explode explodes vanish vanishes overfit overfits underfit underfits
-    generalize generalizes memorize memorizes encode encodes decode decodes store stores
-    serve serves deploy deploys monitor monitors detect detects ensure ensures
-    equals approx implies proportional cancel cancels accumulate accumulates
-""".split())  # a formula's "=" (read "equals") states something too  # noqa: SIM905
 
 
 # -- results --------------------------------------------------------------------------
@@ -91,6 +75,7 @@ class PointResult:
     spans: tuple[tuple[int, int], ...] = ()  # where those words are in the answer
     vetoed: str = ""  # the reject phrasing (or negated phrasing) that vetoed it
     flipped: bool = False  # the learner changed the checker's verdict
+    reason: str = ""  # why the answer contradicts the point, when "the opposite" is not it
 
 
 @dataclass(frozen=True)
@@ -132,7 +117,9 @@ def grade_recall(question: Question, answer: str) -> RecallResult:
     """Check a free-recall answer against the question's key points."""
     ans = read_answer(answer)
     prompt = _prompt_stems(question.prompt)
-    points = tuple(grade_point(point, ans, prompt) for point in question.key_points)
+    subj = subjects(question.prompt, tuple(p.text for p in question.key_points))
+    points = tuple(grade_point(point, ans, prompt, subject)
+                   for point, subject in zip(question.key_points, subj, strict=True))
     reasons, cap = gaming(question, ans)
     return _result(points, reasons, cap)
 
@@ -142,12 +129,15 @@ def _prompt_stems(prompt: str) -> frozenset[str]:
     return frozenset(w.stem for w in read_answer(prompt).content)
 
 
-def grade_point(point: KeyPoint, ans: Answer,
-                prompt: frozenset[str] = frozenset()) -> PointResult:
+def grade_point(point: KeyPoint, ans: Answer, prompt: frozenset[str] = frozenset(),
+                subject: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+                ) -> PointResult:
     """One key point: hit (with evidence), missed, or contradicted.
 
     A phrasing made only of words of the prompt is no evidence: restating the
     question must not score ("precision" when the prompt asks about precision).
+    ``subject`` is the point's own subjects and the ones the question contrasts them
+    with (:func:`.contradiction.subjects`).
     """
     veto = next((r for r in point.reject if _agreeing(r, ans)), None)
     opposite = ""
@@ -167,6 +157,9 @@ def grade_point(point: KeyPoint, ans: Answer,
             contra = _contradicted(point.text, m, ans)
             if contra:
                 return PointResult(point.text, False, "", vetoed=contra)
+            wrong, why = wrong_claim(point.text, p, m, ans, subject)
+            if wrong:
+                return PointResult(point.text, False, "", vetoed=wrong, reason=why)
             spans = tuple((ans.content[i].start, ans.content[i].end) for i in m.indices)
             evidence = ans.text[min(s for s, _ in spans):max(e for _, e in spans)]
             return PointResult(point.text, True, text, evidence, spans)
@@ -241,6 +234,19 @@ def _contradicted(point_text: str, m: Match, ans: Answer) -> str:
     return ""
 
 
+def wrong_claim(point_text: str, p: Phrase, m: Match, ans: Answer,
+                subject: tuple[frozenset[str], frozenset[str]]) -> tuple[str, str]:
+    """(the answer's words, the reason for the learner) when the matching clause is wrong."""
+    c = clause(ans, m)
+    word = opposite_property(point_text, c)
+    if word:
+        return word, f"your answer says “{word}” where the point says the opposite"
+    word = wrong_subject(*subject, c, frozenset(w.stem for w in p.words))
+    if word:
+        return word, f"your answer says this of “{word}”, not of what the point is about"
+    return "", ""
+
+
 def _agreeing(text: str, ans: Answer) -> bool:
     for p in phrase(text):
         if p.usable:
@@ -250,7 +256,7 @@ def _agreeing(text: str, ans: Answer) -> bool:
     return False
 
 
-def _is_verb(w: Word) -> bool:
+def is_verb(w: Word) -> bool:
     return w.stem in VERBS or (w.number is None and len(w.word) > 4
                                and w.word.endswith(("ing", "ed")))
 
@@ -268,7 +274,7 @@ def is_term_list(ans: Answer) -> bool:
         if not w.punct:
             item.append(w)
             continue
-        if len(item) >= 3 and any(_is_verb(x) for x in item):
+        if len(item) >= 3 and any(is_verb(x) for x in item):
             return False
         item = []
     return True

@@ -49,6 +49,30 @@ SCOPE_BREAKERS = frozenset({"but", "however", "whereas", "while", "although", "t
                             "therefore", "thus", "since", "whereby"})
 NEGATION_REACH = 8
 
+# A rough verb lexicon for the list-of-terms check: auxiliaries and modals, and the
+# stems of verbs common in technical explanations. Any of them, or a word ending in
+# -ing/-ed, counts as a verb.
+VERBS = frozenset(stem(w) for w in """
+    is are was were be been being am isn aren has have had do does did can could will
+    would should shall may might must need needs let lets make makes take takes give gives
+    get gets use uses mean means help helps keep keeps become becomes go goes come comes
+    add adds reduce reduces increase increases decrease decreases lower lowers raise raises
+    cause causes lead leads avoid avoids prevent prevents allow allows require requires
+    depend depends measure measures compute computes estimate estimates predict predicts
+    learn learns train trains fit fits model models sample samples split splits compare
+    compares choose chooses pick picks set sets change changes grow grows shrink shrinks
+    drop drops remove removes push pushes pull pulls work works fail fails tend tends
+    stay stays scale scales handle handles capture captures treat treats assume assumes
+    run runs check checks test tests tell tells show shows say says find finds look looks
+    see sees try tries want wants know knows think thinks stop stops start starts move
+    moves map maps turn turns call calls apply applies produce produces return returns
+    minimize minimizes maximize maximizes optimize optimizes penalize penalizes converge
+    converges explode explodes vanish vanishes overfit overfits underfit underfits
+    generalize generalizes memorize memorizes encode encodes decode decodes store stores
+    serve serves deploy deploys monitor monitors detect detects ensure ensures
+    equals approx implies proportional cancel cancels accumulate accumulates
+""".split())  # a formula's "=" (read "equals") states something too  # noqa: SIM905
+
 # Opposite directions. When the clause that makes a point uses only the opposite
 # of the point's own direction words ("a larger learning rate" for "a smaller
 # learning rate"), the point is contradicted, not made.
