@@ -632,6 +632,7 @@ def grade_json(result: object) -> dict[str, object]:
 
 def _grade(args: argparse.Namespace) -> int:
     from desktop_quiz.core.bank.reader import BankError
+    from desktop_quiz.core.study import evaluation
     from desktop_quiz.core.study.grading import grade_recall
 
     modes = sum(x is not None for x in (args.question_id, args.batch, args.eval))
@@ -669,26 +670,12 @@ def _grade(args: argparse.Namespace) -> int:
         return 0
     path = args.batch
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        rows, problems = evaluation.read_rows(path, bank, ("id", "answer"))
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"{path}: cannot read: {exc}", code=2) from None
-    problems: list[str] = []
     jobs = []
-    known = set(bank.all_ids())
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{path}:{n}: not JSON ({exc.msg})")
-            continue
-        if not (isinstance(row, dict) and isinstance(row.get("id"), str)
-                and isinstance(row.get("answer"), str)):
-            problems.append(f'{path}:{n}: expected {{"id": string, "answer": string}}')
-        elif row["id"] not in known:
-            problems.append(f"{path}:{n}: unknown question id {row['id']!r}")
-        elif bank.question(row["id"]).kind != "recall":
+    for n, row in rows:
+        if bank.question(row["id"]).kind != "recall":
             problems.append(f"{path}:{n}: {row['id']} is not a free-recall question")
         else:
             jobs.append((row["id"], row["answer"]))

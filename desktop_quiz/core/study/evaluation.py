@@ -54,9 +54,12 @@ class Graded:
     result: RecallResult
 
 
-def load(path: Path, bank: Bank) -> list[tuple[str, str, str]]:
-    """(id, kind, answer) rows; every problem is reported as ``file:line: message``."""
-    rows, problems = [], []
+def read_rows(path: Path, bank: Bank, fields: tuple[str, ...]
+              ) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    """(line, row) of a JSON-lines file whose rows hold string ``fields`` and a known
+    question ``id``; every other line becomes a ``file:line: message`` problem."""
+    rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[str] = []
     known = set(bank.all_ids())
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -66,14 +69,23 @@ def load(path: Path, bank: Bank) -> list[tuple[str, str, str]]:
         except json.JSONDecodeError as exc:
             problems.append(f"{path}:{n}: not JSON ({exc.msg})")
             continue
-        if not isinstance(row, dict) or not all(isinstance(row.get(k), str)
-                                                for k in ("id", "kind", "answer")):
-            problems.append(f"{path}:{n}: expected {{\"id\", \"kind\", \"answer\"}} strings")
-            continue
-        if row["kind"] not in KINDS:
-            problems.append(f"{path}:{n}: kind {row['kind']!r} is not one of a, b, c, d")
+        if not isinstance(row, dict) or not all(isinstance(row.get(k), str) for k in fields):
+            shown = ", ".join(f'"{k}": string' for k in fields)
+            problems.append(f"{path}:{n}: expected {{{shown}}}")
         elif row["id"] not in known:
             problems.append(f"{path}:{n}: unknown question id {row['id']!r}")
+        else:
+            rows.append((n, row))
+    return rows, problems
+
+
+def load(path: Path, bank: Bank) -> list[tuple[str, str, str]]:
+    """(id, kind, answer) rows; every problem is reported as ``file:line: message``."""
+    found, problems = read_rows(path, bank, ("id", "kind", "answer"))
+    rows = []
+    for n, row in found:
+        if row["kind"] not in KINDS:
+            problems.append(f"{path}:{n}: kind {row['kind']!r} is not one of a, b, c, d")
         else:
             rows.append((row["id"], row["kind"], row["answer"]))
     if problems:
