@@ -341,3 +341,60 @@ def test_rendering_on_several_cores_gives_the_same_bank(fixture_source: Path) ->
     assert one == two and one_p == two_p == []
     assert one_r.formulas == two_r.formulas and one_r.used == two_r.used
     assert any("math:" in q.prompt_html + q.answer_html for q in one)
+
+
+def _absolute_points(d: str) -> list[tuple[float, float]]:
+    """Every point of an M/L/Q/Z path, absolute or relative, in absolute coordinates."""
+    import re
+
+    tokens = re.findall(r"[MLQZmlqz]|-?\d+(?:\.\d+)?", d)
+    args = {"m": 2, "l": 2, "q": 4, "z": 0}
+    out: list[tuple[float, float]] = []
+    x = y = sx = sy = 0.0
+    i = 0
+    while i < len(tokens):
+        cmd = tokens[i]
+        n = args[cmd.lower()]
+        vals = [float(t) for t in tokens[i + 1:i + 1 + n]]
+        i += 1 + n
+        if cmd.lower() == "z":
+            x, y = sx, sy
+            continue
+        base = (x, y) if cmd.islower() else (0.0, 0.0)
+        pts = [(base[0] + a, base[1] + b) for a, b in zip(vals[0::2], vals[1::2], strict=True)]
+        out += pts
+        x, y = pts[-1]
+        if cmd.lower() == "m":
+            sx, sy = x, y
+    return out
+
+
+def test_compact_svg_keeps_every_point_of_every_formula(bank_path) -> None:
+    import re
+    import sqlite3
+    import zlib
+
+    from desktop_quiz.core.bank.render import compact_svg, render_svg
+
+    svgs = [render_svg(t, d) for t, d in (
+        (r"\frac{\partial L}{\partial w} = X^\top (Xw - y)", True),
+        (r"\sum_{k=1}^{K} \pi_k \mathcal{N}(x \mid \mu_k, \Sigma_k)", True),
+        (r"-0.5 \le x_{-1}", False))]
+    for svg in svgs:
+        small = compact_svg(svg)
+        assert compact_svg(small) == small  # idempotent
+        assert len(small) < 0.8 * len(svg)
+        before = re.findall(r' d="([^"]+)"', svg)
+        after = re.findall(r' d="([^"]+)"', small)
+        assert len(before) == len(after) and all(a.startswith("m") for a in after)
+        for b, a in zip(before, after, strict=True):
+            flat = [c for pt in _absolute_points(a) for c in pt]
+            assert flat == pytest.approx([c for pt in _absolute_points(b) for c in pt], abs=1e-6)
+        assert re.sub(r' d="[^"]+"', "", small) == re.sub(r' d="[^"]+"', "", svg)
+    # The built bank stores them compact.
+    con = sqlite3.connect(bank_path)
+    try:
+        stored = [zlib.decompress(b).decode() for (b,) in con.execute("SELECT svg FROM math")]
+    finally:
+        con.close()
+    assert stored and all(' d="M' not in s for s in stored)

@@ -67,3 +67,28 @@ def test_the_view_loads_no_resource_that_is_not_ours(app, gui_bank, qtbot, tmp_p
     for url in (QUrl(str(secret)), QUrl("/dev/zero")):
         found = view.document().resource(kinds[0], url)
         assert found is None or found.isNull(), url
+
+
+def test_compact_formula_svg_draws_the_same_pixels(app):
+    from desktop_quiz.core.bank.render import compact_svg, render_svg
+    from desktop_quiz.gui.qt import QByteArray, QImage, QPainter, QSvgRenderer, Qt
+
+    def draw(svg: str) -> QImage:
+        renderer = QSvgRenderer(QByteArray(svg.encode()))
+        image = QImage(renderer.defaultSize() * 3, QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        renderer.render(painter)
+        painter.end()
+        return image
+
+    svg = render_svg(r"\hat\beta = (X^\top X + \lambda I)^{-1} X^\top y", True)
+    before, after = draw(svg), draw(compact_svg(svg))
+    assert before.width() > 100 and before.size() == after.size()
+    # Summing relative steps moves an edge by ~1e-15 px: at most an antialiased pixel
+    # here and there changes shade; the glyphs themselves are where they were.
+    changed = [max(abs(((a >> s) & 255) - ((b >> s) & 255)) for s in (0, 8, 16, 24))
+               for y in range(before.height()) for x in range(before.width())
+               if (a := before.pixel(x, y)) != (b := after.pixel(x, y))]
+    assert len(changed) <= before.width() * before.height() // 1000
+    assert max(changed, default=0) <= 32
