@@ -327,7 +327,7 @@ def _render_without_speed_up(tex: str, display: bool) -> str:
     svg = str(ziamath.Math.fromlatex(
         tex, size=render.MATH_DISPLAY_PX if display else render.MATH_INLINE_PX).svg())
     assert ziamath.styles.asdict is dc.asdict
-    return svg if display else render.pad_to_text_baseline(svg)
+    return render.compact_svg(svg if display else render.pad_to_text_baseline(svg))
 
 
 def test_rendering_on_several_cores_gives_the_same_bank(fixture_source: Path) -> None:
@@ -376,7 +376,7 @@ def test_compact_svg_keeps_every_point_of_every_formula(bank_path) -> None:
 
     from desktop_quiz.core.bank.render import compact_svg, render_svg
 
-    svgs = [render_svg(t, d) for t, d in (
+    svgs = [render_svg(t, d, compact=False) for t, d in (
         (r"\frac{\partial L}{\partial w} = X^\top (Xw - y)", True),
         (r"\sum_{k=1}^{K} \pi_k \mathcal{N}(x \mid \mu_k, \Sigma_k)", True),
         (r"-0.5 \le x_{-1}", False))]

@@ -82,7 +82,8 @@ def test_compact_formula_svg_draws_the_same_pixels(app):
         painter.end()
         return image
 
-    svg = render_svg(r"\hat\beta = (X^\top X + \lambda I)^{-1} X^\top y", True)
+    svg = render_svg(r"\hat\beta = (X^\top X + \lambda I)^{-1} X^\top y", True,
+                     compact=False)
     before, after = draw(svg), draw(compact_svg(svg))
     assert before.width() > 100 and before.size() == after.size()
     # Summing relative steps moves an edge by ~1e-15 px: at most an antialiased pixel

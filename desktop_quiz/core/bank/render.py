@@ -424,43 +424,63 @@ def slow_down_ziamath(ziamath: Any) -> None:
 
 
 _PATH_RE = re.compile(r'(<path d=")(M[^"]*)"')
-_PATH_TOKEN_RE = re.compile(r"[MLQZ]|-?\d+(?:\.\d+)?")
-_PATH_ARGS = {"M": 2, "L": 2, "Q": 4, "Z": 0}
+_TENTHS: dict[str, int] = {}  # "-10.9" -> -109; coordinates repeat, so both are memoised
+_SHOWN: dict[int, str] = {}
 
 
-def _tenths(v: float) -> str:
-    text = f"{v:.1f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+def _tenths(token: str) -> int:
+    v = _TENTHS.get(token)
+    if v is None:
+        v = _TENTHS[token] = round(float(token) * 10)
+    return v
+
+
+def _shown(tenths: int) -> str:
+    text = _SHOWN.get(tenths)
+    if text is None:
+        whole, part = divmod(abs(tenths), 10)
+        text = ("-" if tenths < 0 else "") + (f"{whole}.{part}" if part else str(whole))
+        _SHOWN[tenths] = text
+    return text
 
 
 def _relative_path(d: str) -> str:
     """One absolute M/L/Q/Z path as relative commands.
 
-    The absolute coordinates are already rounded to 0.1 px, so each difference is an
-    exact multiple of 0.1 and the shape is unchanged; a glyph then reads the same
-    wherever it stands, which zlib compresses far better.
+    The absolute coordinates are already rounded to 0.1 px, so each step is an exact
+    number of tenths (integer arithmetic here) and the shape is unchanged; a glyph
+    then reads the same wherever it stands, which zlib compresses far better.
     """
-    tokens = _PATH_TOKEN_RE.findall(d)
+    tokens = d.split()
     out: list[str] = []
-    x = y = start_x = start_y = 0.0
-    i = 0
-    while i < len(tokens):
-        cmd = tokens[i]
-        n = _PATH_ARGS.get(cmd)
-        if n is None:
-            return d  # not a path this function knows: keep it as it is
-        values = [float(t) for t in tokens[i + 1:i + 1 + n]]
-        i += 1 + n
-        if cmd == "Z":
-            out.append("z")
-            x, y = start_x, start_y
-            continue
-        points = list(zip(values[0::2], values[1::2], strict=True))
-        out.append(cmd.lower() + " ".join(f"{_tenths(px - x)} {_tenths(py - y)}"
-                                          for px, py in points))
-        x, y = points[-1]
-        if cmd == "M":
-            start_x, start_y = x, y
+    x = y = start_x = start_y = 0
+    i, n = 0, len(tokens)
+    tenths, shown = _tenths, _shown  # locals: this loop runs a million times per build
+    try:
+        while i < n:
+            cmd = tokens[i]
+            if cmd == "Z":
+                out.append("z")
+                x, y = start_x, start_y
+                i += 1
+            elif cmd == "Q" and i + 4 < n:
+                # Both points of a curve are relative to where it starts.
+                cx, cy = tenths(tokens[i + 1]), tenths(tokens[i + 2])
+                ex, ey = tenths(tokens[i + 3]), tenths(tokens[i + 4])
+                out.append(f"q{shown(cx - x)} {shown(cy - y)} {shown(ex - x)} {shown(ey - y)}")
+                x, y = ex, ey
+                i += 5
+            elif cmd in ("L", "M") and i + 2 < n:
+                px, py = tenths(tokens[i + 1]), tenths(tokens[i + 2])
+                out.append(f"{'l' if cmd == 'L' else 'm'}{shown(px - x)} {shown(py - y)}")
+                x, y = px, py
+                if cmd == "M":
+                    start_x, start_y = x, y
+                i += 3
+            else:
+                return d  # not a path this function knows: keep it as it is
+    except ValueError:
+        return d
     return "".join(out).replace(" -", "-")
 
 
@@ -470,8 +490,10 @@ def compact_svg(svg: str) -> str:
     return _PATH_RE.sub(lambda m: f'{m.group(1)}{_relative_path(m.group(2))}"', svg)
 
 
-def render_svg(tex: str, display: bool) -> str:
-    """One formula → SVG 1.1 text (black fill; the app recolours it for dark mode)."""
+def render_svg(tex: str, display: bool, compact: bool = True) -> str:
+    """One formula → SVG 1.1 text (black fill; the app recolours it for dark mode),
+    with relative paths (:func:`compact_svg`) unless ``compact`` is False. Done here,
+    in the rendering worker processes, so the bank build does it on every core."""
     import ziamath  # heavy; only the builder needs it
 
     if ziamath.styles.asdict is not _shallow_fields:
@@ -485,7 +507,8 @@ def render_svg(tex: str, display: bool) -> str:
         )
     except Exception as exc:  # ziamath raises many unrelated types for bad TeX
         raise MathError(tex, f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
-    return svg if display else pad_to_text_baseline(svg)
+    svg = svg if display else pad_to_text_baseline(svg)
+    return compact_svg(svg) if compact else svg
 
 
 _VIEWBOX_RE = re.compile(r'(<svg[^>]*\bheight=")([\d.]+)("[^>]*\bviewBox=")'
