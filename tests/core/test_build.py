@@ -270,21 +270,21 @@ def test_the_ziamath_speed_up_draws_exactly_the_same_svg() -> None:
 
     import ziamath
 
-    from desktop_quiz.core.bank import render
+    from desktop_quiz.core.bank import render, ziamath_fast
 
     formulas = [(r"\frac{\partial L}{\partial w} = X^\top (Xw - y)", True),
                 (r"\mathbf{x}_i \in \mathbb{R}^d", False), (r"\sqrt{\hat\sigma^2 / n}", False),
                 (r"\sum_{k=1}^{K} \pi_k \mathcal{N}(x \mid \mu_k, \Sigma_k)", True),
                 (r"\operatorname{softmax}(z)_i = e^{z_i} / \sum_j e^{z_j}", False)]
     render.render_svg("x", False)  # installs the speed-up
-    assert ziamath.styles.asdict is render._shallow_fields
+    assert ziamath.styles.asdict is ziamath_fast.shallow_fields
     fast = [render.render_svg(t, d) for t, d in formulas]
-    render.slow_down_ziamath(ziamath)
+    ziamath_fast.slow_down_ziamath(ziamath)
     assert ziamath.styles.asdict is dc.asdict
     try:
         slow = [_render_without_speed_up(t, d) for t, d in formulas]
     finally:
-        render.speed_up_ziamath(ziamath)
+        ziamath_fast.speed_up_ziamath(ziamath)
     assert fast == slow
 
 
@@ -294,7 +294,7 @@ def test_the_ziamath_speed_up_matches_on_every_formula_of_the_bank(bank_path) ->
 
     import ziamath
 
-    from desktop_quiz.core.bank import render
+    from desktop_quiz.core.bank import render, ziamath_fast
 
     con = sqlite3.connect(bank_path)
     try:
@@ -307,11 +307,11 @@ def test_the_ziamath_speed_up_matches_on_every_formula_of_the_bank(bank_path) ->
               (r"\lVert \mathbf{x} \rVert_2 \le \left[ \sum_i x_i^2 \right]^{1/2}", 0)]
     render.render_svg("x", False)
     fast = [render.render_svg(t, bool(d)) for t, d in sample]
-    render.slow_down_ziamath(ziamath)
+    ziamath_fast.slow_down_ziamath(ziamath)
     try:
         slow = [_render_without_speed_up(t, bool(d)) for t, d in sample]
     finally:
-        render.speed_up_ziamath(ziamath)
+        ziamath_fast.speed_up_ziamath(ziamath)
     assert [t for (t, _), a, b in zip(sample, fast, slow, strict=True) if a != b] == []
 
 
@@ -374,7 +374,8 @@ def test_compact_svg_keeps_every_point_of_every_formula(bank_path) -> None:
     import sqlite3
     import zlib
 
-    from desktop_quiz.core.bank.render import compact_svg, render_svg
+    from desktop_quiz.core.bank.render import render_svg
+    from desktop_quiz.core.bank.svgpath import compact_svg
 
     svgs = [render_svg(t, d, compact=False) for t, d in (
         (r"\frac{\partial L}{\partial w} = X^\top (Xw - y)", True),

@@ -70,7 +70,8 @@ def test_the_view_loads_no_resource_that_is_not_ours(app, gui_bank, qtbot, tmp_p
 
 
 def test_compact_formula_svg_draws_the_same_pixels(app):
-    from desktop_quiz.core.bank.render import compact_svg, render_svg
+    from desktop_quiz.core.bank.render import render_svg
+    from desktop_quiz.core.bank.svgpath import compact_svg
     from desktop_quiz.gui.qt import QByteArray, QImage, QPainter, QSvgRenderer, Qt
 
     def draw(svg: str) -> QImage:

@@ -14,7 +14,6 @@ All of this runs at bank-build time, never per question in the app:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import html
 import os
@@ -28,6 +27,8 @@ import markdown
 import nh3
 
 from desktop_quiz.core.bank.simplemath import inline_math_html
+from desktop_quiz.core.bank.svgpath import compact_svg
+from desktop_quiz.core.bank.ziamath_fast import shallow_fields, speed_up_ziamath
 
 CODE_STYLE = "github-dark"
 CODE_BACKGROUND = "#161b22"
@@ -340,163 +341,13 @@ def renderer_version() -> str:
     return f"ziamath {version('ziamath')}"
 
 
-def _shallow_fields(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
-
-
-def speed_up_ziamath(ziamath: Any) -> bool:
-    """Let ziamath read a parent style's fields without deep-copying it.
-
-    ``styles.parse_style`` builds ``ChainMap(attrib, asdict(parent))`` for every
-    MathML node and only reads scalar fields from it; ``asdict`` deep-copies the
-    nested variant each time, about a quarter of all rendering time. A shallow
-    dict gives identical reads (a test compares the SVGs). Only for the version it
-    was checked against.
-    """
-    from importlib.metadata import version
-
-    if version("ziamath") != "0.13" or not hasattr(ziamath.styles, "asdict"):
-        return False
-    ziamath.styles.asdict = _shallow_fields
-    _measure_rows_only_when_needed(ziamath)
-    return True
-
-
-def _measure_rows_only_when_needed(ziamath: Any) -> None:
-    """Skip ziamath's second layout of a row when nothing in it can stretch.
-
-    ``Mrow._get_height_nostretch`` lays out a copy of every child only to find the
-    height that stretchy operators (fences, bars, arrows) grow to. Nested rows do it
-    again, so the work doubles per level. When no element under the row can stretch,
-    that height is never read: the row returns at once. Where a copy is still laid
-    out, ``deepcopy`` replaces a round trip through XML text. Identical SVG for every
-    formula in the bank (a test renders them all both ways).
-    """
-    import copy
-
-    from ziamath import operators
-    from ziamath.nodes import mrow
-    from ziamath.nodes.mnode import Mnode
-    from ziamath.nodes.nodetools import elementtext
-
-    row: Any = mrow.Mrow  # patched in place: typed loosely on purpose
-    if getattr(row, "_dq_fast", False):
-        return
-    stretchy = frozenset(name for (name, _form), params in operators.operators.items()
-                         if params.get("stretchy", "false") != "false")
-
-    def may_stretch(element: Any) -> bool:
-        # Conservative: any stretch attribute, mfenced, or a leaf whose text is a
-        # stretchy operator in any form (identifiers can turn into operators later).
-        return any(e.tag == "mfenced" or e.get("stretchy") or "minsize" in e.attrib
-                   or "maxsize" in e.attrib or (len(e) == 0 and elementtext(e) in stretchy)
-                   for e in element.iter())
-
-    def height_nostretch(self: Any, line: list[Any], **kwargs: Any) -> tuple[float, float]:
-        if not any(may_stretch(child) for child in line):
-            return 0.0, 0.0  # read only by stretchy operators, and there are none
-        ymax, ymin = -9999.0, 9999.0
-        kwargs["nostretch"] = True
-        for child in line:
-            if child.tag == "mo" and elementtext(child) == "":
-                continue
-            node = Mnode.fromelement(copy.deepcopy(child), parent=self, **kwargs)
-            ymax = max(ymax, node.bbox.ymax)
-            ymin = min(ymin, node.bbox.ymin)
-        return ymin, ymax
-
-    row._dq_original_height = row._get_height_nostretch
-    row._get_height_nostretch = height_nostretch
-    row._dq_fast = True
-
-
-def slow_down_ziamath(ziamath: Any) -> None:
-    """Undo :func:`speed_up_ziamath` (tests compare both)."""
-    import dataclasses as dc
-
-    from ziamath.nodes import mrow
-
-    ziamath.styles.asdict = dc.asdict
-    row: Any = mrow.Mrow
-    if getattr(row, "_dq_fast", False):
-        row._get_height_nostretch = row._dq_original_height
-        row._dq_fast = False
-
-
-_PATH_RE = re.compile(r'(<path d=")(M[^"]*)"')
-_TENTHS: dict[str, int] = {}  # "-10.9" -> -109; coordinates repeat, so both are memoised
-_SHOWN: dict[int, str] = {}
-
-
-def _tenths(token: str) -> int:
-    v = _TENTHS.get(token)
-    if v is None:
-        v = _TENTHS[token] = round(float(token) * 10)
-    return v
-
-
-def _shown(tenths: int) -> str:
-    text = _SHOWN.get(tenths)
-    if text is None:
-        whole, part = divmod(abs(tenths), 10)
-        text = ("-" if tenths < 0 else "") + (f"{whole}.{part}" if part else str(whole))
-        _SHOWN[tenths] = text
-    return text
-
-
-def _relative_path(d: str) -> str:
-    """One absolute M/L/Q/Z path as relative commands.
-
-    The absolute coordinates are already rounded to 0.1 px, so each step is an exact
-    number of tenths (integer arithmetic here) and the shape is unchanged; a glyph
-    then reads the same wherever it stands, which zlib compresses far better.
-    """
-    tokens = d.split()
-    out: list[str] = []
-    x = y = start_x = start_y = 0
-    i, n = 0, len(tokens)
-    tenths, shown = _tenths, _shown  # locals: this loop runs a million times per build
-    try:
-        while i < n:
-            cmd = tokens[i]
-            if cmd == "Z":
-                out.append("z")
-                x, y = start_x, start_y
-                i += 1
-            elif cmd == "Q" and i + 4 < n:
-                # Both points of a curve are relative to where it starts.
-                cx, cy = tenths(tokens[i + 1]), tenths(tokens[i + 2])
-                ex, ey = tenths(tokens[i + 3]), tenths(tokens[i + 4])
-                out.append(f"q{shown(cx - x)} {shown(cy - y)} {shown(ex - x)} {shown(ey - y)}")
-                x, y = ex, ey
-                i += 5
-            elif cmd in ("L", "M") and i + 2 < n:
-                px, py = tenths(tokens[i + 1]), tenths(tokens[i + 2])
-                out.append(f"{'l' if cmd == 'L' else 'm'}{shown(px - x)} {shown(py - y)}")
-                x, y = px, py
-                if cmd == "M":
-                    start_x, start_y = x, y
-                i += 3
-            else:
-                return d  # not a path this function knows: keep it as it is
-    except ValueError:
-        return d
-    return "".join(out).replace(" -", "-")
-
-
-def compact_svg(svg: str) -> str:
-    """A formula's SVG with relative path data: the same picture, about 45% smaller
-    once compressed. Paths already relative are left alone, so it can run twice."""
-    return _PATH_RE.sub(lambda m: f'{m.group(1)}{_relative_path(m.group(2))}"', svg)
-
-
 def render_svg(tex: str, display: bool, compact: bool = True) -> str:
     """One formula → SVG 1.1 text (black fill; the app recolours it for dark mode),
     with relative paths (:func:`compact_svg`) unless ``compact`` is False. Done here,
     in the rendering worker processes, so the bank build does it on every core."""
     import ziamath  # heavy; only the builder needs it
 
-    if ziamath.styles.asdict is not _shallow_fields:
+    if ziamath.styles.asdict is not shallow_fields:
         speed_up_ziamath(ziamath)
     ziamath.config.svg2 = False
     # 0.1 px: indistinguishable from finer steps even at 3× zoom, and 21% smaller.
