@@ -54,7 +54,8 @@ def fill_code(ed: QuestionEditor, topic: str, solution: str) -> None:
                            "$c$; the direction is kept.")
 
 
-def test_ctrl_n_opens_the_question_editor(window, qtbot):
+def modal_seen_and_closed() -> list[object]:
+    """The modal dialog open a moment from now, closed; what was found goes in the list."""
     seen: list[object] = []
 
     def close_editor() -> None:
@@ -64,6 +65,11 @@ def test_ctrl_n_opens_the_question_editor(window, qtbot):
             dialog.close()
 
     QTimer.singleShot(200, close_editor)
+    return seen
+
+
+def test_ctrl_n_opens_the_question_editor(window, qtbot):
+    seen = modal_seen_and_closed()
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: bool(seen))
     assert isinstance(seen[0], QuestionEditor)
@@ -177,15 +183,7 @@ def test_edit_your_question_from_the_drill_with_ctrl_e(window, qtbot, ctx):
     assert page.panel is not None and page.panel.question.id == "my-softmax-range"
     assert page.act_edit.isEnabled()
     assert page.act_edit in window.question_menu.actions()
-    seen: list[object] = []
-
-    def close_editor() -> None:
-        dialog = QApplication.activeModalWidget()
-        seen.append(dialog)
-        if dialog is not None:
-            dialog.close()
-
-    QTimer.singleShot(200, close_editor)
+    seen = modal_seen_and_closed()
     page.focus_content()
     qtbot.keyClick(QApplication.focusWidget() or page, Qt.Key.Key_E,
                    Qt.KeyboardModifier.ControlModifier)
