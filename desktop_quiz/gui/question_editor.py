@@ -86,6 +86,7 @@ class QuestionEditor(QDialog):
         # The id follows the prompt until the learner sets one of their own.
         self._id_auto = qid is None
         self._suggested = userbank.PREFIX
+        self._taken: set[str] | None = None
         self._touched = qid is not None  # a blank new form shows no problems yet
         self.setWindowTitle("Edit question" if qid else "New question")
         self.setAccessibleName("Question editor")
@@ -245,9 +246,10 @@ class QuestionEditor(QDialog):
         if self.question_id() not in ("", userbank.PREFIX, self._suggested):
             self._id_auto = False  # set by the learner
         if self._id_auto:
-            taken = set(self.ctx.bank.all_ids()) | {p.stem for p in
-                                                    userbank.own_files(self.ctx.data_dir)}
-            self._suggested = userbank.suggest_id(self.prompt.toPlainText(), taken)
+            if self._taken is None:  # read once: ids do not change while the form is open
+                self._taken = set(self.ctx.bank.all_ids()) | {
+                    p.stem for p in userbank.own_files(self.ctx.data_dir)}
+            self._suggested = userbank.suggest_id(self.prompt.toPlainText(), self._taken)
             self.id_edit.setText(self._suggested)
         self._kind_changed()
         self.code_fields.status.setText("")  # an earlier check no longer applies
