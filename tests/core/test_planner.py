@@ -491,3 +491,31 @@ def test_the_forecast_at_day_zero_is_what_following_the_plan_reaches(followed):
 def test_following_the_plan_does_not_lower_its_forecast(followed):
     means, _reached = followed
     assert means[-1] >= means[0] - 0.02, means
+
+
+def test_the_plan_range_carries_the_uncertainty_of_the_success_rate(learner):
+    """The plan's range adds, to the spread of the seen cards' recall, how far the plan
+    moves when followed at a topic's low and high first-attempt rate: never narrower
+    than the seen cards' spread alone, and clearly wider for most topics."""
+    inputs = load_inputs(learner.bank, learner.progress, settings(days=14), NOW, UTC)
+    plan = make_plan(inputs)
+    _days, state, at = planner._simulate(inputs, 45)
+    sums = planner._sums(inputs, state, at)
+    by_topic = {f.topic: f for f in plan.forecast}
+    wider = 0
+    for t in inputs.topics:
+        f = by_topic[t]
+        n = max(float(inputs.totals.get(t, 0)), 1.0)
+        low, high = planner._range(f.plan, sums[t][1] / (n * n))
+        assert f.plan_low <= low + 1e-9 and f.plan_high >= high - 1e-9
+        wider += (f.plan_high - f.plan_low) > (high - low) + 0.005
+    assert wider >= len(inputs.topics) // 2
+    # A learner at the low or high end of each topic's rate, following the plan, ends
+    # inside the range.
+    p, var_p = planner._p_unseen(inputs)
+    for rate in planner._p_bounds(p, var_p):
+        end = planner._simulate(inputs, 45, want_days=False, rate=rate)[1]
+        end_sums = planner._sums(inputs, end, at)
+        for t in inputs.topics:
+            reached = planner._mastery(inputs, end, end_sums, t, rate[t])
+            assert by_topic[t].plan_low - 1e-9 <= reached <= by_topic[t].plan_high + 1e-9

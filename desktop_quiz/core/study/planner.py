@@ -479,24 +479,75 @@ def _wilson(p: float, n: float) -> tuple[float, float]:
     return min(max(centre - half, 0.0), 1.0), min(max(centre + half, 0.0), 1.0)
 
 
-def _topic_forecast(inputs: PlanInputs, state: _State, at: float, p: dict[str, float],
-                    var_p: dict[str, float]) -> dict[str, tuple[float, float, float]]:
+def _sums(inputs: PlanInputs, state: _State, at: float) -> dict[str, list[float]]:
+    """Per topic: the seen cards' summed R at ``at`` and its (mastery model's) variance."""
     sums: dict[str, list[float]] = {t: [0.0, 0.0] for t in inputs.topics}
     for c in state.cards.values():
         r = recall(at - c.last, c.s)
         acc = sums[c.topic]
         acc[0] += r
         acc[1] += r * (1.0 - r) / (PER_QUESTION_PRIOR + c.answers)
+    return sums
+
+
+def _mastery(inputs: PlanInputs, state: _State, sums: dict[str, list[float]], t: str,
+             p: float) -> float:
+    n_total = max(float(inputs.totals.get(t, 0)), 1.0)
+    return min(max((sums[t][0] + len(state.unseen[t]) * p) / n_total, 0.0), 1.0)
+
+
+def _range(mastery: float, variance: float) -> tuple[float, float]:
+    spread = mastery * (1.0 - mastery)
+    n_eff = spread / variance if variance > 1e-12 else 1e6
+    return _wilson(mastery, min(max(n_eff, 1.0), 1e6))
+
+
+def _topic_forecast(inputs: PlanInputs, state: _State, at: float, p: dict[str, float],
+                    var_p: dict[str, float]) -> dict[str, tuple[float, float, float]]:
+    sums = _sums(inputs, state, at)
     out = {}
     for t in inputs.topics:
         n_total = max(float(inputs.totals.get(t, 0)), 1.0)
         unseen = float(len(state.unseen[t]))
-        mastery = min(max((sums[t][0] + unseen * p[t]) / n_total, 0.0), 1.0)
+        mastery = _mastery(inputs, state, sums, t, p[t])
         variance = (sums[t][1] + unseen * unseen * var_p[t]) / (n_total * n_total)
-        spread = mastery * (1.0 - mastery)
-        n_eff = spread / variance if variance > 1e-12 else 1e6
-        low, high = _wilson(mastery, min(max(n_eff, 1.0), 1e6))
-        out[t] = (mastery, low, high)
+        out[t] = (mastery, *_range(mastery, variance))
+    return out
+
+
+def _p_bounds(p: dict[str, float], var_p: dict[str, float]
+              ) -> tuple[dict[str, float], dict[str, float]]:
+    """The 90 % Wilson bounds of each topic's first-attempt rate (its Beta's strength)."""
+    low: dict[str, float] = {}
+    high: dict[str, float] = {}
+    for t, v in p.items():
+        strength = v * (1.0 - v) / var_p[t] - 1.0 if var_p[t] > 1e-12 else 1e6
+        low[t], high[t] = _wilson(v, min(max(strength, 1.0), 1e6))
+    return low, high
+
+
+def _plan_forecast(inputs: PlanInputs, states: tuple[_State, _State, _State], at: float,
+                   ps: tuple[dict[str, float], dict[str, float], dict[str, float]]
+                   ) -> dict[str, tuple[float, float, float]]:
+    """The plan forecast and its 90 % range, from three simulations of the plan.
+
+    ``states``/``ps``: followed by a learner at the topic's estimated first-attempt rate,
+    at its low and at its high bound. The range adds in quadrature the mastery model's
+    spread of the seen cards' R and the simulations' shift (which carries the rate's
+    uncertainty, both in what is learnt and in the questions still unseen at the date).
+    """
+    central, low_state, high_state = states
+    sums = _sums(inputs, central, at)
+    sums_low, sums_high = _sums(inputs, low_state, at), _sums(inputs, high_state, at)
+    out = {}
+    for t in inputs.topics:
+        n_total = max(float(inputs.totals.get(t, 0)), 1.0)
+        mastery = _mastery(inputs, central, sums, t, ps[0][t])
+        low, high = _range(mastery, sums[t][1] / (n_total * n_total))
+        down = max(mastery - _mastery(inputs, low_state, sums_low, t, ps[1][t]), 0.0)
+        up = max(_mastery(inputs, high_state, sums_high, t, ps[2][t]) - mastery, 0.0)
+        out[t] = (mastery, max(mastery - math.hypot(mastery - low, down), 0.0),
+                  min(mastery + math.hypot(high - mastery, up), 1.0))
     return out
 
 
@@ -566,14 +617,18 @@ def _review(state: _State, card: _Card, t: float, inputs: PlanInputs) -> None:
         card.due = t + steps[card.step or 0]
 
 
-def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = True
-              ) -> tuple[list[PlanDay], _State, float]:
-    """Plan every day to the interview; returns the days, the end state and its time."""
+def _simulate(inputs: PlanInputs, minutes_per_day: int, *, want_days: bool = True,
+              rate: dict[str, float] | None = None) -> tuple[list[PlanDay], _State, float]:
+    """Plan every day to the interview; returns the days, the end state and its time.
+
+    ``rate``: the learner's first-attempt success rate per topic, if not the estimate.
+    """
     settings = inputs.settings
     assert settings.interview_date is not None
     horizon = (settings.interview_date - inputs.today).days
     state = _initial_state(inputs)
     p, var_p = _p_unseen(inputs)
+    p = rate or p
     weights = _weights(inputs)
     weakest = _weakest(inputs, state, p, var_p, inputs.now)
     last_mock = inputs.last_mock
@@ -763,7 +818,12 @@ def make_plan(inputs: PlanInputs, with_verdict: bool = True) -> Plan:
         raise PlanError(f"the interview date is more than {MAX_HORIZON_DAYS} days away")
     days, state, at = _simulate(inputs, settings.minutes_per_day)
     p, var_p = _p_unseen(inputs)
-    planned = _topic_forecast(inputs, state, at, p, var_p)
+    # The same plan followed by a learner at the low and at the high bound of each
+    # topic's first-attempt rate: the range carries the simulation's uncertainty too.
+    p_low, p_high = _p_bounds(p, var_p)
+    low = _simulate(inputs, settings.minutes_per_day, want_days=False, rate=p_low)[1]
+    high = _simulate(inputs, settings.minutes_per_day, want_days=False, rate=p_high)[1]
+    planned = _plan_forecast(inputs, (state, low, high), at, (p, p_low, p_high))
     stopped = _topic_forecast(inputs, _initial_state(inputs), at, p, var_p)
     current = _topic_forecast(inputs, _initial_state(inputs), inputs.now, p, var_p)
     forecast = sorted((TopicForecast(t, *planned[t], stopped[t][0], current[t][0])
