@@ -25,15 +25,12 @@ def add_actions(window: Any, menu: Any) -> None:
 def open_editor(ctx: AppContext, env: RichEnv, qid: str | None,
                 parent: QWidget | None) -> bool:
     """Show the editor modally; True when a question was saved or deleted."""
-    ed = QuestionEditor(ctx, env, qid, parent)
-    ok = ed.exec() == QDialog.DialogCode.Accepted.value or ed.result() == 1
-    env.bank = ctx.bank
-    return bool(ok)
+    ed = QuestionEditor(ctx, env, qid, parent)  # saving points ctx and env at the new bank
+    return bool(ed.exec() == QDialog.DialogCode.Accepted.value or ed.result() == 1)
 
 
 def new_question(window: Any) -> None:
-    if open_editor(window.ctx, window.rich_env, None, window):
-        window.rich_env.bank = window.ctx.bank
+    open_editor(window.ctx, window.rich_env, None, window)
 
 
 def current_question_id(window: Any) -> str | None:

@@ -73,9 +73,14 @@ def pctx(plan_bank_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def learner_db(plan_bank_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A simulated learner: 30 days of study, weak in WEAK by design (built once)."""
-    folder = tmp_path_factory.mktemp("learner")
-    ctx = AppContext.open(folder, Bank(plan_bank_path))
-    fill_demo(ctx, days=30, seed=5, weak_topics=WEAK, now=NOW, tz=UTC)
+    return simulated_learner(tmp_path_factory.mktemp("learner"), plan_bank_path, 30, 5, WEAK)
+
+
+def simulated_learner(folder: Path, bank: Path, days: int, seed: int,
+                      weak: tuple[str, ...]) -> Path:
+    """A data folder holding ``days`` of demo study, weak in ``weak`` by design."""
+    ctx = AppContext.open(folder, Bank(bank))
+    fill_demo(ctx, days=days, seed=seed, weak_topics=weak, now=NOW, tz=UTC)
     ctx.close()
     return folder
 
@@ -448,11 +453,8 @@ OTHER_WEAK = ("topic00", "topic03", "topic07")  # another learner, weak elsewher
 
 @pytest.fixture(scope="module")
 def other_learner_db(plan_bank_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("other-learner")
-    ctx = AppContext.open(folder, Bank(plan_bank_path))
-    fill_demo(ctx, days=40, seed=11, weak_topics=OTHER_WEAK, now=NOW, tz=UTC)
-    ctx.close()
-    return folder
+    return simulated_learner(tmp_path_factory.mktemp("other-learner"), plan_bank_path, 40, 11,
+                             OTHER_WEAK)
 
 
 @pytest.fixture(scope="module")
